@@ -1,0 +1,373 @@
+#include "docker/client.h"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "docker/api_error.h"
+#include "docker/create_request.h"
+
+namespace docker {
+namespace asio = boost::asio;
+namespace http = net::http;
+
+namespace {
+
+constexpr std::size_t kMaxErrorBody = 64 * 1024;
+constexpr std::size_t kMaxWaitBody = 64 * 1024;
+
+// Percent-encodes all but unreserved characters and `keep`.
+std::string Escape(std::string_view text, std::string_view keep = "") {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        keep.find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+std::string ContainerPath(std::string_view id, std::string_view rest) {
+  return "/containers/" + Escape(id) + std::string(rest);
+}
+
+net::Request NewRequest(http::verb method, std::string target) {
+  net::Request request;
+  request.method = method;
+  request.target = std::move(target);
+  return request;
+}
+
+bool IsSuccess(unsigned status) { return status >= 200 && status < 300; }
+
+std::string DescribeDuration(net::Clock::duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+  return std::to_string(ms) + " ms";
+}
+
+// Reads a streaming body to its end, keeping at most `max` bytes.
+asio::awaitable<base::Result<std::string>> ReadBody(net::HttpConnection& connection,
+                                                    net::Deadline deadline, std::size_t max) {
+  std::string body;
+  for (;;) {
+    base::Result<std::string_view> piece = co_await connection.ReadSome(deadline);
+    if (!piece.ok()) co_return piece.status();
+    if (piece->empty()) co_return body;
+    body.append(piece->substr(0, max - std::min(max, body.size())));
+  }
+}
+
+// The error for a streaming response that is not 2xx: its body is Docker's message.
+asio::awaitable<base::Status> StreamError(std::string_view step, unsigned status,
+                                          net::HttpConnection& connection, net::Deadline deadline) {
+  base::Result<std::string> body = co_await ReadBody(connection, deadline, kMaxErrorBody);
+  co_return ErrorFromResponse(step, status, body.ok() ? *body : std::string());
+}
+
+// The parsed body of a successful Call; parse failures name the step.
+template <typename T>
+base::Result<T> ParseWith(std::string_view step, const base::Result<net::Response>& response,
+                          base::Result<T> (*parse)(std::string_view)) {
+  if (!response.ok()) return response.status();
+  base::Result<T> parsed = parse(response->body);
+  if (!parsed.ok()) return parsed.status().Wrap(step);
+  return parsed;
+}
+
+}  // namespace
+
+struct Client::Stream {
+  std::unique_ptr<net::HttpConnection> connection;
+  net::ResponseHead head;
+};
+
+// --- ExitWaiter -------------------------------------------------------------
+
+ExitWaiter::ExitWaiter(std::unique_ptr<net::HttpConnection> connection, std::string step)
+    : connection_(std::move(connection)), step_(std::move(step)) {}
+
+ExitWaiter::~ExitWaiter() = default;
+
+asio::awaitable<base::Result<ExitStatus>> ExitWaiter::Result() {
+  if (!connection_) co_return base::Status::Failed(step_ + ": result already read");
+  // The frame owns what it reads from, so the waiter may go away meanwhile.
+  std::unique_ptr<net::HttpConnection> connection = std::move(connection_);
+  const std::string step = step_;
+  base::Result<std::string> body = co_await ReadBody(*connection, net::kNoDeadline, kMaxWaitBody);
+  if (!body.ok()) co_return body.status().Wrap(step);
+  base::Result<ExitStatus> exit = ParseExitStatus(*body);
+  if (!exit.ok()) co_return exit.status().Wrap(step);
+  co_return exit;
+}
+
+// --- Client plumbing ----------------------------------------------------------
+
+Client::Client(net::Endpoint endpoint, net::Clock::duration call_timeout)
+    : endpoint_(std::move(endpoint)), call_timeout_(call_timeout) {}
+
+asio::awaitable<base::Status> Client::Negotiate() {
+  const std::string step = "negotiate API version with Docker at " + endpoint_.ToString();
+  net::Request request = NewRequest(http::verb::get, "/_ping");
+  base::Result<net::Response> response = co_await net::Fetch(endpoint_, request, CallDeadline());
+  if (!response.ok()) co_return response.status().Wrap(step);
+  if (response->status != 200) co_return ErrorFromResponse(step, response->status, response->body);
+  std::optional<std::string_view> announced;
+  if (auto it = response->fields.find("Api-Version"); it != response->fields.end()) {
+    announced = it->value();
+  }
+  base::Result<ApiVersion> chosen = ChooseApiVersion(announced);
+  if (!chosen.ok()) co_return chosen.status().Wrap(step);
+  version_ = *chosen;
+  co_return base::Status::Ok();
+}
+
+asio::awaitable<base::Status> Client::EnsureNegotiated() {
+  if (version_) co_return base::Status::Ok();
+  co_return co_await Negotiate();
+}
+
+std::string Client::Versioned(std::string_view path) const {
+  return "/v" + version_->ToString() + std::string(path);
+}
+
+asio::awaitable<base::Result<net::Response>> Client::Call(std::string_view step,
+                                                          net::Request request,
+                                                          net::Deadline deadline, unsigned success,
+                                                          unsigned also_success) {
+  if (base::Status negotiated = co_await EnsureNegotiated(); !negotiated.ok()) {
+    co_return negotiated.Wrap(step);
+  }
+  request.target = Versioned(request.target);
+  base::Result<net::Response> response = co_await net::Fetch(endpoint_, request, deadline);
+  if (!response.ok()) co_return response.status().Wrap(step);
+  if (response->status != success && response->status != also_success) {
+    co_return ErrorFromResponse(step, response->status, response->body);
+  }
+  co_return response;
+}
+
+asio::awaitable<base::Result<Client::Stream>> Client::Open(net::Request request,
+                                                           net::Deadline deadline) {
+  if (base::Status negotiated = co_await EnsureNegotiated(); !negotiated.ok()) co_return negotiated;
+  request.target = Versioned(request.target);
+  base::Result<std::unique_ptr<net::HttpConnection>> connection =
+      co_await net::HttpConnection::Connect(endpoint_, deadline);
+  if (!connection.ok()) co_return connection.status();
+  base::Result<net::ResponseHead> head = co_await (*connection)->SendStreaming(request, deadline);
+  if (!head.ok()) co_return head.status();
+  co_return Stream{std::move(connection).value(), std::move(head).value()};
+}
+
+// --- Images -------------------------------------------------------------------
+
+asio::awaitable<base::Result<ImageInfo>> Client::InspectImage(std::string image) {
+  const std::string step = "inspect image " + image;
+  net::Request request = NewRequest(http::verb::get, "/images/" + Escape(image, ":/@") + "/json");
+  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 200),
+                      ParseImageInfo);
+}
+
+asio::awaitable<base::Status> Client::PullOnce(const ImageReference& image,
+                                               const std::string& registry_auth,
+                                               const PullProgressHandler& progress,
+                                               net::Clock::duration stall_timeout) {
+  net::Request request =
+      NewRequest(http::verb::post, "/images/create?fromImage=" + Escape(image.Repository()) +
+                                       "&tag=" + Escape(image.PullTag()));
+  request.headers.emplace_back("X-Registry-Auth", registry_auth);
+  auto stalled = [&] {
+    return base::Status::Timeout("stalled: nothing received for " +
+                                 DescribeDuration(stall_timeout));
+  };
+  // Negotiated first, so that a timeout below is the stall of this pull.
+  if (base::Status negotiated = co_await EnsureNegotiated(); !negotiated.ok()) co_return negotiated;
+
+  base::Result<Stream> stream = co_await Open(std::move(request), net::After(stall_timeout));
+  if (!stream.ok()) {
+    co_return stream.status().code() == base::StatusCode::kTimeout ? stalled() : stream.status();
+  }
+  net::HttpConnection& connection = *stream->connection;
+  if (!IsSuccess(stream->head.status)) {
+    base::Result<std::string> body = co_await ReadBody(connection, CallDeadline(), kMaxErrorBody);
+    const std::string message = DockerMessage(body.ok() ? *body : std::string());
+    co_return base::Status::Error(PullFailureCode(stream->head.status, message),
+                                  std::to_string(stream->head.status) + " " + message);
+  }
+  PullProgressParser parser(progress);
+  for (;;) {
+    base::Result<std::string_view> piece = co_await connection.ReadSome(net::After(stall_timeout));
+    if (!piece.ok()) {
+      co_return piece.status().code() == base::StatusCode::kTimeout ? stalled() : piece.status();
+    }
+    if (piece->empty()) co_return parser.Finish();
+    if (base::Status fed = parser.Feed(*piece); !fed.ok()) co_return fed;
+  }
+}
+
+asio::awaitable<base::Status> Client::Pull(ImageReference image, std::string registry_auth,
+                                           PullProgressHandler progress,
+                                           net::Clock::duration stall_timeout) {
+  base::Status status = co_await PullOnce(image, registry_auth, progress, stall_timeout);
+  co_return status.Wrap("pull image " + image.PullName());
+}
+
+asio::awaitable<base::Status> Client::PullWithRetry(ImageReference image, std::string registry_auth,
+                                                    PullProgressHandler progress,
+                                                    net::Clock::duration stall_timeout,
+                                                    RetryPolicy retry) {
+  const std::string step = "pull image " + image.PullName();
+  std::string attempts_text;
+  net::Clock::duration backoff = retry.first_backoff;
+  const int max_attempts = std::max(retry.attempts, 1);
+  base::Status status;
+  int attempt = 0;
+  while (attempt < max_attempts) {
+    ++attempt;
+    status = co_await PullOnce(image, registry_auth, progress, stall_timeout);
+    if (status.ok()) co_return status;
+    attempts_text +=
+        (attempt > 1 ? "; #" : "#") + std::to_string(attempt) + ": " + status.message();
+    if (!status.transient() || attempt == max_attempts) break;
+    if (!co_await net::SleepUntil(net::After(backoff))) {
+      status = base::Status::Cancelled("cancelled while waiting to retry");
+      attempts_text += "; cancelled while waiting to retry";
+      break;
+    }
+    backoff = std::min(backoff * 2, retry.max_backoff);
+  }
+  if (attempt == 1) co_return status.Wrap(step);
+  co_return base::Status::Error(
+      status.code(), step + ": " + std::to_string(attempt) + " attempts failed: " + attempts_text);
+}
+
+// --- Containers ---------------------------------------------------------------
+
+asio::awaitable<base::Result<std::string>> Client::Create(ContainerConfig config) {
+  const std::string step = "create container " + (config.name.empty() ? "(unnamed)" : config.name);
+  // Docker accepts a body without Image and fails only at start.
+  if (config.image.empty()) co_return base::Status::Invalid(step + ": no image given");
+  net::Request request = NewRequest(http::verb::post, "/containers/create");
+  if (!config.name.empty()) request.target += "?name=" + Escape(config.name);
+  request.content_type = "application/json";
+  request.body = boost::json::serialize(CreateRequestBody(config));
+  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 201),
+                      ParseCreatedId);
+}
+
+asio::awaitable<base::Result<ExitWaiter>> Client::WaitForExit(std::string id,
+                                                              WaitCondition condition) {
+  const std::string step = "wait for container " + id;
+  const char* name = condition == WaitCondition::kNextExit ? "next-exit" : "not-running";
+  net::Request request = NewRequest(http::verb::post, ContainerPath(id, "/wait?condition=") + name);
+  // The head comes once the wait is registered; the body at the exit.
+  base::Result<Stream> stream = co_await Open(std::move(request), CallDeadline());
+  if (!stream.ok()) co_return stream.status().Wrap(step);
+  if (!IsSuccess(stream->head.status)) {
+    co_return co_await StreamError(step, stream->head.status, *stream->connection, CallDeadline());
+  }
+  co_return ExitWaiter(std::move(stream->connection), step);
+}
+
+asio::awaitable<base::Status> Client::Start(std::string id) {
+  const std::string step = "start container " + id;
+  net::Request request = NewRequest(http::verb::post, ContainerPath(id, "/start"));
+  co_return (co_await Call(step, std::move(request), CallDeadline(), 204, 304)).status();
+}
+
+asio::awaitable<base::Status> Client::Stop(std::string id, std::chrono::seconds grace) {
+  const std::string step = "stop container " + id;
+  net::Request request =
+      NewRequest(http::verb::post, ContainerPath(id, "/stop?t=" + std::to_string(grace.count())));
+  co_return (co_await Call(step, std::move(request), net::After(grace + call_timeout_), 204, 304))
+      .status();
+}
+
+asio::awaitable<base::Status> Client::Kill(std::string id, std::string signal) {
+  const std::string step = "kill container " + id + " with " + signal;
+  net::Request request =
+      NewRequest(http::verb::post, ContainerPath(id, "/kill?signal=" + Escape(signal)));
+  co_return (co_await Call(step, std::move(request), CallDeadline(), 204)).status();
+}
+
+asio::awaitable<base::Result<ContainerState>> Client::Inspect(std::string id) {
+  const std::string step = "inspect container " + id;
+  net::Request request = NewRequest(http::verb::get, ContainerPath(id, "/json"));
+  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 200),
+                      ParseContainerState);
+}
+
+asio::awaitable<base::Status> Client::Remove(std::string id, bool force, bool remove_volumes) {
+  const std::string step = "remove container " + id;
+  net::Request request = NewRequest(http::verb::delete_,
+                                    ContainerPath(id, std::string("?force=") + (force ? "1" : "0") +
+                                                          "&v=" + (remove_volumes ? "1" : "0")));
+  co_return (co_await Call(step, std::move(request), CallDeadline(), 204)).status();
+}
+
+asio::awaitable<base::Result<LogsOutcome>> Client::Logs(std::string id, LogsOptions options,
+                                                        LogLineHandler handler) {
+  const std::string step = "read logs of container " + id;
+  std::string target = ContainerPath(id, "/logs?stdout=1&stderr=1");
+  if (options.follow) target += "&follow=1";
+  if (options.since_unix_seconds > 0) {
+    target += "&since=" + std::to_string(options.since_unix_seconds);
+  }
+  base::Result<Stream> stream =
+      co_await Open(NewRequest(http::verb::get, std::move(target)), CallDeadline());
+  if (!stream.ok()) co_return stream.status().Wrap(step);
+  net::HttpConnection& connection = *stream->connection;
+  if (stream->head.status == 501) {
+    co_await ReadBody(connection, CallDeadline(), kMaxErrorBody);
+    co_return LogsOutcome::kNotReadable;
+  }
+  if (!IsSuccess(stream->head.status)) {
+    co_return co_await StreamError(step, stream->head.status, connection, CallDeadline());
+  }
+
+  bool raw = options.tty;
+  if (auto it = stream->head.fields.find(http::field::content_type);
+      it != stream->head.fields.end()) {
+    if (it->value().starts_with("application/vnd.docker.raw-stream")) raw = true;
+    if (it->value().starts_with("application/vnd.docker.multiplexed-stream")) raw = false;
+  }
+  LogDemuxer demuxer(raw ? LogDemuxer::Framing::kRaw : LogDemuxer::Framing::kMultiplexed,
+                     std::move(handler), options.max_line);
+  for (;;) {
+    const net::Deadline deadline = options.follow ? net::kNoDeadline : CallDeadline();
+    base::Result<std::string_view> piece = co_await connection.ReadSome(deadline);
+    if (!piece.ok()) {
+      demuxer.Finish();  // deliver what arrived before the failure
+      co_return piece.status().Wrap(step);
+    }
+    if (piece->empty()) break;
+    if (base::Status fed = demuxer.Feed(*piece); !fed.ok()) co_return fed.Wrap(step);
+  }
+  if (base::Status finished = demuxer.Finish(); !finished.ok()) co_return finished.Wrap(step);
+  co_return LogsOutcome::kComplete;
+}
+
+asio::awaitable<base::Result<std::vector<ContainerSummary>>> Client::ListContainers(
+    std::vector<std::string> labels) {
+  const std::string step = "list containers";
+  std::string target = "/containers/json?all=1";
+  if (!labels.empty()) {
+    boost::json::array values;
+    for (std::string& label : labels) values.emplace_back(std::move(label));
+    target += "&filters=" +
+              Escape(boost::json::serialize(boost::json::object{{"label", std::move(values)}}));
+  }
+  net::Request request = NewRequest(http::verb::get, std::move(target));
+  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 200),
+                      ParseContainerList);
+}
+
+}  // namespace docker
