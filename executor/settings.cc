@@ -288,4 +288,15 @@ std::vector<std::string> FormatSettingsBlock(const Settings& settings) {
   return lines;
 }
 
+std::string SettingsMarkdownTable() {
+  std::string table = "| Variable | Type | Default | Meaning |\n|---|---|---|---|\n";
+  for (const SettingSpec& spec : SettingTable()) {
+    std::string default_text = spec.default_value.empty() ? "(empty)" : "`" + std::string(spec.default_value) + "`";
+    if (spec.default_value == kOsHostnameDefault) default_text = "the OS hostname";
+    table += "| `" + std::string(spec.variable) + "` | " + std::string(SettingTypeName(spec)) + " | " +
+             default_text + " | " + std::string(spec.meaning) + (spec.upstream ? "" : " (new)") + " |\n";
+  }
+  return table;
+}
+
 }  // namespace executor

@@ -118,4 +118,8 @@ Settings DefaultSettings(std::string_view os_hostname);
 // booleans true/false, the label list as [a b]. Our settings follow the 27.
 std::vector<std::string> FormatSettingsBlock(const Settings& settings);
 
+// The README's settings table (Markdown), generated from SettingTable() so
+// that the documentation cannot drift from the code; a test compares them.
+std::string SettingsMarkdownTable();
+
 }  // namespace executor

@@ -78,7 +78,8 @@ std::string AgentClient::Update(const TaskStatus& status) {
 asio::awaitable<bool> AgentClient::WaitAcknowledged(const std::string& uuid, net::Deadline deadline) {
   while (!acknowledged_.contains(uuid)) {
     if (rejected_.contains(uuid)) co_return false;
-    if (!co_await net::WithDeadline(acknowledgements_.Wait(), deadline)) co_return false;
+    const bool woken = co_await net::WithDeadline(acknowledgements_.Wait(), deadline);
+    if (!woken) co_return false;
   }
   co_return true;
 }
@@ -223,7 +224,8 @@ asio::awaitable<base::Status> AgentClient::SendUpdates() {
     PendingUpdate* next = subscribed_ ? NextUnsent() : nullptr;
     if (!next) {
       co_await updates_queued_.Wait();
-      if (co_await net::Cancelled()) co_return base::Status::Cancelled("session ended");
+      const bool cancelled = co_await net::Cancelled();
+      if (cancelled) co_return base::Status::Cancelled("session ended");
       continue;
     }
     if (!calls || !calls->is_open()) {
@@ -256,7 +258,8 @@ asio::awaitable<base::Status> AgentClient::SendUpdates() {
 
 asio::awaitable<base::Status> AgentClient::SendHeartbeats() {
   for (;;) {
-    if (!co_await net::SleepUntil(net::After(kHeartbeatInterval))) {
+    const bool slept = co_await net::SleepUntil(net::After(kHeartbeatInterval));
+    if (!slept) {
       co_return base::Status::Cancelled("session ended");
     }
     auto response = co_await net::Fetch(env_.endpoint, Call(HeartbeatCall(ids_)), net::After(kCallTimeout));

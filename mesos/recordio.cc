@@ -64,11 +64,5 @@ base::Status RecordIoDecoder::Feed(std::string_view bytes, std::vector<std::stri
   return base::Status::Ok();
 }
 
-std::string EncodeRecord(std::string_view payload) {
-  std::string out = std::to_string(payload.size());
-  out += '\n';
-  out.append(payload);
-  return out;
-}
 
 }  // namespace mesos

@@ -41,7 +41,4 @@ class RecordIoDecoder {
   base::Status error_;
 };
 
-// Frames one record; used by tests and the local agent.
-std::string EncodeRecord(std::string_view payload);
-
 }  // namespace mesos

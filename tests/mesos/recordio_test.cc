@@ -105,11 +105,6 @@ TEST(RecordIoDecoder, RejectsAHeaderThatNeverEnds) {
   EXPECT_FALSE(decoder.Feed("12345678901", records).ok());
 }
 
-TEST(EncodeRecord, RoundTripsThroughTheDecoder) {
-  const std::string framed = EncodeRecord("{\"type\":\"SHUTDOWN\"}");
-  EXPECT_EQ(framed, "19\n{\"type\":\"SHUTDOWN\"}");
-  EXPECT_EQ(DecodePieces({framed}), std::vector<std::string>{"{\"type\":\"SHUTDOWN\"}"});
-}
 
 }  // namespace
 }  // namespace mesos

@@ -1,0 +1,105 @@
+// TaskRunner: one Mesos task as one Docker container, from LAUNCH to the
+// terminal update (the role of the Mesos docker executor's main class).
+//
+//   STARTING -> pull/create/watch/start -> RUNNING -> exit -> terminal update
+//
+// A kill may arrive at any point: during the launch it aborts the launch
+// and removes whatever was created; once running it stops the container
+// with the grace the kill allows. Exits are seen through Docker's wait
+// endpoint as they happen. Decisions (mapping, grace, outcome) are pure
+// functions elsewhere; this class only sequences the I/O.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "base/async_event.h"
+#include "docker/client.h"
+#include "executor/container_mapping.h"
+#include "executor/settings.h"
+#include "executor/task_outcome.h"
+#include "mesos/messages.h"
+
+namespace executor {
+
+// What the runner needs to know about its surroundings.
+struct LaunchContext {
+  MappingInputs mapping;
+  bool task_killing_capability = false;  // the framework understands TASK_KILLING
+  std::string configuration_error;       // non-empty: settings are unusable, fail the task
+};
+
+class TaskRunner {
+ public:
+  // Sends a status update; returns its uuid.
+  using UpdateSink = std::function<std::string(const mesos::TaskStatus&)>;
+
+  struct Finished {
+    mesos::TaskStatus status;  // the terminal status that was sent
+    std::string update_uuid;
+  };
+
+  TaskRunner(boost::asio::any_io_executor executor, docker::Client& docker, const Settings& settings,
+             UpdateSink send_update);
+
+  // Runs the task to its end and sends its terminal update (exactly one).
+  boost::asio::awaitable<Finished> Run(const mesos::Launch& launch, const LaunchContext& context);
+
+  // Asks the task to stop. Valid in every phase; a later request may only
+  // shorten the grace of an earlier one.
+  void RequestKill(KillRequest request);
+
+  // After Run(): copies the container's recent logs to our stdout/stderr
+  // when the task did not finish successfully, then removes the container
+  // (unless EXECUTOR_REMOVE_CONTAINER=false).
+  boost::asio::awaitable<void> CleanUp(const mesos::TaskStatus& terminal);
+
+  // For exits that cannot report anything (agent lost, self-destruct):
+  // stops the container within `grace` and removes it. Works from any
+  // state, including a cancelled Run().
+  boost::asio::awaitable<void> StopAndRemove(std::chrono::nanoseconds grace);
+
+  // TaskInfo.kill_policy's grace, once the task is mapped.
+  std::optional<std::chrono::nanoseconds> task_kill_grace() const { return task_kill_grace_; }
+  bool launched() const { return launched_; }
+  const std::optional<KillRequest>& kill_request() const { return kill_; }
+
+ private:
+  struct Container {
+    std::string id;
+    docker::ExitWaiter waiter;
+  };
+
+  boost::asio::awaitable<base::Result<Container>> LaunchContainer(const ContainerPlan& plan);
+  boost::asio::awaitable<base::Status> EnsureImage(const ContainerPlan& plan);
+  boost::asio::awaitable<ContainerExit> Supervise(Container& container);
+  boost::asio::awaitable<ContainerExit> WatchExit(Container& container);
+  boost::asio::awaitable<void> EnforceKills(const std::string& container_id);
+  // Returns once a kill request newer than generation `seen` exists.
+  boost::asio::awaitable<void> WaitForKillChange(uint64_t seen);
+  void LogContainerConfig(const ContainerPlan& plan) const;
+  boost::asio::awaitable<void> RemoveContainer(const std::string& name_or_id);
+  std::string Send(const mesos::TaskStatus& status);
+  Finished Finish(mesos::TaskStatus status);
+
+  docker::Client& docker_;
+  const Settings& settings_;
+  UpdateSink send_update_;
+
+  std::string task_id_;
+  std::string container_name_;
+  std::string container_id_;
+  bool launched_ = false;
+  bool task_killing_capability_ = false;
+  std::optional<std::chrono::nanoseconds> task_kill_grace_;
+
+  std::optional<KillRequest> kill_;
+  uint64_t kill_generation_ = 0;  // > 0 once kill_ is set; bumped by every change to it
+  base::AsyncEvent kill_changed_;
+};
+
+}  // namespace executor
