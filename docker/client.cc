@@ -143,9 +143,8 @@ asio::awaitable<base::Result<net::Response>> Client::Call(std::string_view step,
                                                           net::Request request,
                                                           net::Deadline deadline, unsigned success,
                                                           unsigned also_success) {
-  if (base::Status negotiated = co_await EnsureNegotiated(); !negotiated.ok()) {
-    co_return negotiated.Wrap(step);
-  }
+  const base::Status negotiated = co_await EnsureNegotiated();
+  if (!negotiated.ok()) co_return negotiated.Wrap(step);
   request.target = Versioned(request.target);
   base::Result<net::Response> response = co_await net::Fetch(endpoint_, request, deadline);
   if (!response.ok()) co_return response.status().Wrap(step);
@@ -157,7 +156,8 @@ asio::awaitable<base::Result<net::Response>> Client::Call(std::string_view step,
 
 asio::awaitable<base::Result<Client::Stream>> Client::Open(net::Request request,
                                                            net::Deadline deadline) {
-  if (base::Status negotiated = co_await EnsureNegotiated(); !negotiated.ok()) co_return negotiated;
+  const base::Status negotiated = co_await EnsureNegotiated();
+  if (!negotiated.ok()) co_return negotiated;
   request.target = Versioned(request.target);
   base::Result<std::unique_ptr<net::HttpConnection>> connection =
       co_await net::HttpConnection::Connect(endpoint_, deadline);
@@ -172,8 +172,8 @@ asio::awaitable<base::Result<Client::Stream>> Client::Open(net::Request request,
 asio::awaitable<base::Result<ImageInfo>> Client::InspectImage(std::string image) {
   const std::string step = "inspect image " + image;
   net::Request request = NewRequest(http::verb::get, "/images/" + Escape(image, ":/@") + "/json");
-  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 200),
-                      ParseImageInfo);
+  base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 200);
+  co_return ParseWith(step, std::move(response), ParseImageInfo);
 }
 
 asio::awaitable<base::Status> Client::PullOnce(const ImageReference& image,
@@ -189,7 +189,8 @@ asio::awaitable<base::Status> Client::PullOnce(const ImageReference& image,
                                  DescribeDuration(stall_timeout));
   };
   // Negotiated first, so that a timeout below is the stall of this pull.
-  if (base::Status negotiated = co_await EnsureNegotiated(); !negotiated.ok()) co_return negotiated;
+  const base::Status negotiated = co_await EnsureNegotiated();
+  if (!negotiated.ok()) co_return negotiated;
 
   base::Result<Stream> stream = co_await Open(std::move(request), net::After(stall_timeout));
   if (!stream.ok()) {
@@ -237,7 +238,8 @@ asio::awaitable<base::Status> Client::PullWithRetry(ImageReference image, std::s
     attempts_text +=
         (attempt > 1 ? "; #" : "#") + std::to_string(attempt) + ": " + status.message();
     if (!status.transient() || attempt == max_attempts) break;
-    if (!co_await net::SleepUntil(net::After(backoff))) {
+    const bool slept = co_await net::SleepUntil(net::After(backoff));
+    if (!slept) {
       status = base::Status::Cancelled("cancelled while waiting to retry");
       attempts_text += "; cancelled while waiting to retry";
       break;
@@ -259,8 +261,8 @@ asio::awaitable<base::Result<std::string>> Client::Create(ContainerConfig config
   if (!config.name.empty()) request.target += "?name=" + Escape(config.name);
   request.content_type = "application/json";
   request.body = boost::json::serialize(CreateRequestBody(config));
-  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 201),
-                      ParseCreatedId);
+  base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 201);
+  co_return ParseWith(step, std::move(response), ParseCreatedId);
 }
 
 asio::awaitable<base::Result<ExitWaiter>> Client::WaitForExit(std::string id,
@@ -280,29 +282,32 @@ asio::awaitable<base::Result<ExitWaiter>> Client::WaitForExit(std::string id,
 asio::awaitable<base::Status> Client::Start(std::string id) {
   const std::string step = "start container " + id;
   net::Request request = NewRequest(http::verb::post, ContainerPath(id, "/start"));
-  co_return (co_await Call(step, std::move(request), CallDeadline(), 204, 304)).status();
+  const base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 204, 304);
+  co_return response.status();
 }
 
 asio::awaitable<base::Status> Client::Stop(std::string id, std::chrono::seconds grace) {
   const std::string step = "stop container " + id;
   net::Request request =
       NewRequest(http::verb::post, ContainerPath(id, "/stop?t=" + std::to_string(grace.count())));
-  co_return (co_await Call(step, std::move(request), net::After(grace + call_timeout_), 204, 304))
-      .status();
+  const base::Result<net::Response> response =
+      co_await Call(step, std::move(request), net::After(grace + call_timeout_), 204, 304);
+  co_return response.status();
 }
 
 asio::awaitable<base::Status> Client::Kill(std::string id, std::string signal) {
   const std::string step = "kill container " + id + " with " + signal;
   net::Request request =
       NewRequest(http::verb::post, ContainerPath(id, "/kill?signal=" + Escape(signal)));
-  co_return (co_await Call(step, std::move(request), CallDeadline(), 204)).status();
+  const base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 204);
+  co_return response.status();
 }
 
 asio::awaitable<base::Result<ContainerState>> Client::Inspect(std::string id) {
   const std::string step = "inspect container " + id;
   net::Request request = NewRequest(http::verb::get, ContainerPath(id, "/json"));
-  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 200),
-                      ParseContainerState);
+  base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 200);
+  co_return ParseWith(step, std::move(response), ParseContainerState);
 }
 
 asio::awaitable<base::Status> Client::Remove(std::string id, bool force, bool remove_volumes) {
@@ -310,7 +315,8 @@ asio::awaitable<base::Status> Client::Remove(std::string id, bool force, bool re
   net::Request request = NewRequest(http::verb::delete_,
                                     ContainerPath(id, std::string("?force=") + (force ? "1" : "0") +
                                                           "&v=" + (remove_volumes ? "1" : "0")));
-  co_return (co_await Call(step, std::move(request), CallDeadline(), 204)).status();
+  const base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 204);
+  co_return response.status();
 }
 
 asio::awaitable<base::Result<LogsOutcome>> Client::Logs(std::string id, LogsOptions options,
@@ -366,8 +372,8 @@ asio::awaitable<base::Result<std::vector<ContainerSummary>>> Client::ListContain
               Escape(boost::json::serialize(boost::json::object{{"label", std::move(values)}}));
   }
   net::Request request = NewRequest(http::verb::get, std::move(target));
-  co_return ParseWith(step, co_await Call(step, std::move(request), CallDeadline(), 200),
-                      ParseContainerList);
+  base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 200);
+  co_return ParseWith(step, std::move(response), ParseContainerList);
 }
 
 }  // namespace docker

@@ -29,7 +29,10 @@ template <typename T>
 boost::asio::awaitable<std::optional<T>> WithDeadline(boost::asio::awaitable<T> op,
                                                       Deadline deadline) {
   using namespace boost::asio::experimental::awaitable_operators;
-  if (deadline == kNoDeadline) co_return co_await std::move(op);
+  if (deadline == kNoDeadline) {
+    T result = co_await std::move(op);
+    co_return std::optional<T>(std::move(result));
+  }
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, deadline);
   auto winner = co_await (std::move(op) || timer.async_wait(boost::asio::use_awaitable));
   if (winner.index() == 0) co_return std::move(std::get<0>(winner));
