@@ -8,6 +8,7 @@
 #include "executor/kill_policy.h"
 #include "executor/process_title.h"
 #include "executor/redactor.h"
+#include "executor/resident_memory.h"
 #include "net/deadline.h"
 
 namespace executor {
@@ -25,6 +26,9 @@ namespace {
 constexpr auto kReattachLimit = 2min;
 // A stop or kill that did not take: when to insist with SIGKILL.
 constexpr auto kKillRetryInterval = 10s;
+// How long after the start the executor counts as settled: the RUNNING
+// update has long been acknowledged by then.
+constexpr auto kSettleTime = 2s;
 
 std::string ShortId(const std::string& id) { return id.substr(0, 12); }
 
@@ -241,6 +245,10 @@ asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
 }
 
 asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) {
+  // A task that runs quietly for a moment has its executor settled into
+  // waiting: the memory of start-up can go (see resident_memory.h).
+  const bool early_kill = co_await net::WithDeadline(WaitForKillChange(0), net::After(kSettleTime));
+  if (!early_kill) ReleaseStartupMemory();
   uint64_t handled = 0;
   bool killing_sent = false;
   bool insist = false;  // the last attempt did not take: SIGKILL at once
