@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "executor/extensions.h"
 #include "executor/kill_policy.h"
 
 namespace executor {
@@ -34,7 +35,8 @@ Executor::Executor(asio::any_io_executor executor, ExecutorConfig config)
     : config_(std::move(config)),
       docker_(config_.docker_endpoint, config_.settings.docker_timeout),
       agent_(executor, config_.agent, [this](const mesos::Event& event) { OnEvent(event); }),
-      runner_(executor, docker_, config_.settings, [this](const TaskStatus& status) { return Update(status); }),
+      runner_(executor, docker_, config_.settings, [this](const TaskStatus& status) { return Update(status); },
+              MakeTaskExtensions(executor, config_)),
       signals_(executor, SIGTERM, SIGINT, SIGUSR1),
       launch_or_stop_(executor),
       self_destruct_armed_(executor) {}
@@ -137,6 +139,7 @@ asio::awaitable<int> Executor::Run() {
       const base::Status& lost = std::get<0>(ended);
       spdlog::error("Giving up on the agent: {}", lost.message());
       co_await runner_.StopAndRemove(std::chrono::seconds(config_.settings.kill_task_timeout_seconds));
+      co_await runner_.Release();
       co_return 1;
     }
     case 1:
@@ -144,6 +147,7 @@ asio::awaitable<int> Executor::Run() {
     default:
       spdlog::error("The agent's shutdown grace period is nearly over; removing the container and exiting");
       co_await runner_.StopAndRemove(0s);
+      co_await runner_.Release();
       co_return 1;
   }
 }
@@ -163,6 +167,7 @@ asio::awaitable<int> Executor::Lifecycle() {
                         task_killing_capability_, config_.configuration_error};
   const TaskRunner::Finished finished = co_await runner_.Run(*launch_, context);
   co_await runner_.CleanUp(finished.status);
+  co_await runner_.Release();
 
   net::Deadline deadline = net::After(kAcknowledgementWait);
   if (self_destruct_at_) deadline = std::min(deadline, *self_destruct_at_);

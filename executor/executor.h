@@ -8,8 +8,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/async_event.h"
 #include "docker/client.h"
@@ -20,6 +22,9 @@
 namespace executor {
 
 struct ExecutorConfig {
+  // The executor's environment, for extensions that read their own variables
+  // (TASK_HOST, VAULT_*, DOCKER_CONFIG, ...).
+  std::function<std::optional<std::string>(std::string_view)> getenv;
   Settings settings;
   std::string configuration_error;  // bad settings or DOCKER_* values: fail the task with this
   mesos::AgentEnvironment agent;

@@ -18,7 +18,7 @@ std::chrono::nanoseconds ShutdownGrace(std::chrono::nanoseconds agent_shutdown_g
 }
 
 std::chrono::seconds DockerStopTimeout(std::chrono::nanoseconds grace) {
-  return std::max(std::chrono::duration_cast<std::chrono::seconds>(grace), std::chrono::seconds(0));
+  return std::max(std::chrono::round<std::chrono::seconds>(grace), std::chrono::seconds(0));
 }
 
 }  // namespace executor

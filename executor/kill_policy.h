@@ -19,8 +19,9 @@ std::chrono::nanoseconds KillGrace(std::optional<std::chrono::nanoseconds> from_
 
 std::chrono::nanoseconds ShutdownGrace(std::chrono::nanoseconds agent_shutdown_grace);
 
-// Docker's stop timeout takes whole seconds; rounding down never exceeds
-// the grace the framework allowed.
+// Docker's stop timeout takes whole seconds: the grace rounded to the
+// nearest one (a grace the executor already spent a few microseconds of,
+// draining, must not lose a whole second).
 std::chrono::seconds DockerStopTimeout(std::chrono::nanoseconds grace);
 
 }  // namespace executor

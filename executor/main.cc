@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   executor::ParsedSettings parsed = executor::ParseSettings(GetEnv, Hostname());
   executor::SetUpLogging(parsed.errors.empty() && parsed.settings.debug);
   executor::ExecutorConfig config;
+  config.getenv = GetEnv;
   config.settings = parsed.errors.empty() ? parsed.settings : executor::DefaultSettings(Hostname());
   for (const std::string& line : executor::FormatSettingsBlock(config.settings)) spdlog::info("{}", line);
   LogEnvironment();

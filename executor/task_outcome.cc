@@ -15,8 +15,15 @@ std::string DescribeKill(const KillRequest& kill) {
     case KillCause::kShutdown: return "SHUTDOWN from the agent";
     case KillCause::kSignal: return "signal " + kill.detail + " to the executor";
     case KillCause::kAgentLost: return "loss of the agent (" + kill.detail + ")";
+    case KillCause::kHealthCheck: return "failed Sidecar health checks (" + kill.detail + ")";
+    case KillCause::kTaskFailure: return kill.detail;
   }
   return "an unknown request";
+}
+
+mesos::TaskState TerminalStateFor(KillCause cause) {
+  return cause == KillCause::kHealthCheck || cause == KillCause::kTaskFailure ? TaskState::kFailed
+                                                                              : TaskState::kKilled;
 }
 
 std::string DescribeExitCode(int exit_code) {
@@ -41,9 +48,12 @@ TaskStatus StatusForExit(const std::string& task_id, const ContainerExit& exit,
   }
   const std::string code = DescribeExitCode(exit.exit_code);
   if (kill) {
-    // Mesos semantics: a task we stopped is KILLED whatever its exit code.
-    status.state = TaskState::kKilled;
-    status.message = "Task killed after " + DescribeKill(*kill) + "; container exited with " + code;
+    // Mesos semantics: a task we were asked to stop is KILLED whatever its
+    // exit code; one we stopped on our own judgement FAILED.
+    status.state = TerminalStateFor(kill->cause);
+    status.message = (status.state == TaskState::kKilled ? "Task killed after " : "Task stopped after ") +
+                     DescribeKill(*kill) + "; container exited with " + code;
+    if (kill->cause == KillCause::kHealthCheck) status.healthy = false;
     return status;
   }
   if (exit.oom_killed) {
@@ -62,8 +72,8 @@ TaskStatus StatusForExit(const std::string& task_id, const ContainerExit& exit,
 }
 
 TaskStatus StatusForKillBeforeStart(const std::string& task_id, const KillRequest& kill) {
-  return TaskStatus{task_id, TaskState::kKilled, Reason::kNone,
-                    "Task killed before its container started, after " + DescribeKill(kill)};
+  return TaskStatus{task_id, TerminalStateFor(kill.cause), Reason::kNone,
+                    "Task stopped before its container started, after " + DescribeKill(kill)};
 }
 
 TaskStatus StatusForLaunchFailure(const std::string& task_id, std::string_view step,

@@ -21,13 +21,20 @@ enum class KillCause {
   kShutdown,   // SHUTDOWN event
   kSignal,     // SIGTERM / SIGINT / SIGUSR1 to the executor
   kAgentLost,  // the agent went away and will not recover this executor
+  // Decisions of the executor itself; these end the task TASK_FAILED.
+  kHealthCheck,    // Sidecar affirmed the task unhealthy (terminal update: healthy=false)
+  kTaskFailure,    // a condition the task cannot run under (e.g. credentials expired)
 };
 
 struct KillRequest {
   KillCause cause = KillCause::kScheduler;
   std::chrono::nanoseconds grace{0};
-  std::string detail;  // e.g. the signal name
+  std::string detail;  // the signal name; for the executor's own decisions, the evidence
 };
+
+// TASK_KILLED for kills others asked for; TASK_FAILED for the executor's
+// own decisions (health, expired credentials).
+mesos::TaskState TerminalStateFor(KillCause cause);
 
 // Docker's account of a finished container.
 struct ContainerExit {

@@ -39,8 +39,12 @@ std::string Seconds(std::chrono::nanoseconds d) {
 }  // namespace
 
 TaskRunner::TaskRunner(asio::any_io_executor executor, docker::Client& docker, const Settings& settings,
-                       UpdateSink send_update)
-    : docker_(docker), settings_(settings), send_update_(std::move(send_update)), kill_changed_(executor) {}
+                       UpdateSink send_update, std::vector<std::unique_ptr<TaskExtension>> extensions)
+    : docker_(docker),
+      settings_(settings),
+      send_update_(std::move(send_update)),
+      extensions_(std::move(extensions)),
+      kill_changed_(executor) {}
 
 std::string TaskRunner::Send(const TaskStatus& status) {
   spdlog::info("Sending {} for task {}{}{}", mesos::TaskStateName(status.state), status.task_id,
@@ -49,7 +53,25 @@ std::string TaskRunner::Send(const TaskStatus& status) {
   return send_update_(status);
 }
 
+std::string TaskRunner::Notes() const {
+  std::string notes;
+  for (const auto& extension : extensions_) {
+    const std::string note = extension->StatusNote();
+    if (note.empty()) continue;
+    notes += notes.empty() ? "" : "; ";
+    notes += note;
+  }
+  return notes;
+}
+
+void TaskRunner::ReportHealth(bool healthy, const std::string& message) {
+  if (kill_) return;  // no health updates once a kill started (as the Mesos executors)
+  TaskStatus status{task_id_, TaskState::kRunning, mesos::Reason::kTaskHealthCheckStatusUpdated, message, healthy};
+  Send(status);
+}
+
 TaskRunner::Finished TaskRunner::Finish(TaskStatus status) {
+  if (const std::string notes = Notes(); !notes.empty()) status.message += " [" + notes + "]";
   std::string uuid = Send(status);
   return Finished{std::move(status), std::move(uuid)};
 }
@@ -81,6 +103,7 @@ asio::awaitable<void> TaskRunner::WaitForKillChange(uint64_t seen) {
 
 asio::awaitable<TaskRunner::Finished> TaskRunner::Run(const mesos::Launch& launch, const LaunchContext& context) {
   task_id_ = launch.task_id;
+  launch_ = &launch;
   task_killing_capability_ = context.task_killing_capability;
   spdlog::info("Task ID {}", task_id_);
   Send(TaskStatus{task_id_, TaskState::kStarting, mesos::Reason::kNone, "Preparing the container"});
@@ -93,13 +116,12 @@ asio::awaitable<TaskRunner::Finished> TaskRunner::Run(const mesos::Launch& launc
     co_return Finish(StatusForInvalidTask(task_id_, "Cannot run this TaskInfo: " + plan.status().message()));
   }
   for (const std::string& warning : plan->warnings) spdlog::warn("{}", warning);
-  container_name_ = plan->config.name;
-  task_kill_grace_ = plan->kill_grace;
-  GlobalRedactor().AddSecretsFromEnvironment(plan->config.env);
-  LogContainerConfig(*plan);
+  plan_ = std::move(plan).value();
+  container_name_ = plan_->config.name;
+  task_kill_grace_ = plan_->kill_grace;
 
   if (kill_) co_return Finish(StatusForKillBeforeStart(task_id_, *kill_));
-  auto launched = co_await (LaunchContainer(*plan) || WaitForKillChange(0));
+  auto launched = co_await (LaunchContainer(*plan_, context) || WaitForKillChange(0));
   if (launched.index() == 1) {
     spdlog::info("Aborting the launch of {}", container_name_);
     co_await RemoveContainer(container_name_);
@@ -114,7 +136,8 @@ asio::awaitable<TaskRunner::Finished> TaskRunner::Run(const mesos::Launch& launc
                                 container.status().message()});
   }
   launched_ = true;
-  SetProcessTitle(UpstreamTitle(container->id, plan->config.image));
+  running_.emplace(RunningTask{task_id_, container->id, *plan_});
+  SetProcessTitle(UpstreamTitle(container->id, plan_->config.image));
   Send(TaskStatus{task_id_, TaskState::kRunning, mesos::Reason::kNone,
                   "Container " + ShortId(container->id) + " started"});
 
@@ -143,7 +166,7 @@ void TaskRunner::LogContainerConfig(const ContainerPlan& plan) const {
   if (c.cpu_shares) spdlog::info("CPU shares {}", *c.cpu_shares);
 }
 
-asio::awaitable<base::Status> TaskRunner::EnsureImage(const ContainerPlan& plan) {
+asio::awaitable<base::Status> TaskRunner::EnsureImage(const ContainerPlan& plan, const std::string& registry_auth) {
   const std::string& image = plan.config.image;
   base::Result<docker::ImageReference> reference = docker::ParseImageReference(image);
   if (!reference.ok()) co_return reference.status().Wrap("image '" + image + "'");
@@ -161,13 +184,34 @@ asio::awaitable<base::Status> TaskRunner::EnsureImage(const ContainerPlan& plan)
   auto progress = [&](const docker::PullProgress& p) {
     spdlog::info("Pull {}: {}{}", image, p.id.empty() ? "" : p.id + " ", p.status);
   };
-  base::Status pulled = co_await docker_.PullWithRetry(*reference, "e30=", progress, settings_.pull_stall_timeout);
+  base::Status pulled =
+      co_await docker_.PullWithRetry(*reference, registry_auth, progress, settings_.pull_stall_timeout);
   if (pulled.ok()) spdlog::info("Pulled {}", image);
   co_return pulled;
 }
 
-asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer(const ContainerPlan& plan) {
-  const base::Status image = co_await EnsureImage(plan);
+asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer(ContainerPlan& plan,
+                                                                                  const LaunchContext& context) {
+  LaunchPreparation preparation{plan};
+  for (const auto& extension : extensions_) {
+    const base::Status prepared = co_await extension->PrepareLaunch(preparation);
+    if (!prepared.ok()) co_return prepared.Wrap("Failed to prepare the launch");
+  }
+  if (!preparation.extra_env.empty()) {
+    // Mapped again so the extra entries take their place in upstream's order.
+    MappingInputs inputs = context.mapping;
+    inputs.extra_env = preparation.extra_env;
+    base::Result<ContainerPlan> remapped = MapTaskToContainer(launch_->task, inputs);
+    if (!remapped.ok()) co_return remapped.status().Wrap("Failed to prepare the launch");
+    plan = std::move(remapped).value();
+  }
+  GlobalRedactor().AddSecretsFromEnvironment(plan.config.env);
+  LogContainerConfig(plan);
+  for (const auto& extension : extensions_) {
+    const base::Status finished = co_await extension->FinishEnvironment(plan.config.env);
+    if (!finished.ok()) co_return finished.Wrap("Failed to prepare the container environment");
+  }
+  const base::Status image = co_await EnsureImage(plan, preparation.registry_auth);
   if (!image.ok()) co_return image.Wrap("Failed to pull image " + plan.config.image);
   base::Result<std::string> id = co_await docker_.Create(plan.config);
   if (!id.ok() && id.status().code() == base::StatusCode::kConflict) {
@@ -191,8 +235,41 @@ asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer
 }
 
 asio::awaitable<ContainerExit> TaskRunner::Supervise(Container& container) {
-  auto ended = co_await (WatchExit(container) || EnforceKills(container.id));
+  auto ended = co_await (WatchExit(container) || EnforceKills(container.id) || SuperviseExtensions());
   co_return std::get<0>(ended);
+}
+
+asio::awaitable<void> TaskRunner::SuperviseExtensions() {
+  // Extensions watch the task until a kill starts; this branch itself must
+  // never end the supervision, so it then waits for the exit watcher.
+  co_await (SuperviseAll(0) || WaitForKillChange(0));
+  co_await net::SleepUntil(net::kNoDeadline);
+}
+
+asio::awaitable<void> TaskRunner::SuperviseAll(std::size_t first) {
+  if (first >= extensions_.size()) {
+    co_await net::SleepUntil(net::kNoDeadline);
+    co_return;
+  }
+  if (first + 1 == extensions_.size()) {
+    co_await extensions_[first]->Supervise(*this);
+    co_return;
+  }
+  co_await (extensions_[first]->Supervise(*this) || SuperviseAll(first + 1));
+}
+
+asio::awaitable<void> TaskRunner::BeforeStop(const KillRequest& kill, net::Deadline deadline) {
+  for (const auto& extension : extensions_) {
+    co_await net::WithDeadline(extension->BeforeStop(*running_, kill, deadline), deadline);
+  }
+}
+
+asio::awaitable<void> TaskRunner::Release() {
+  if (released_) co_return;
+  released_ = true;
+  for (const auto& extension : extensions_) {
+    co_await extension->Release();
+  }
 }
 
 asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
@@ -259,9 +336,16 @@ asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) 
     const bool cancelled = co_await net::Cancelled();
     if (cancelled) co_return;
     handled = kill_generation_;
+    const bool first_attempt = !killing_sent;
     if (!killing_sent && task_killing_capability_) {
       Send(TaskStatus{task_id_, TaskState::kKilling, mesos::Reason::kNone, "Stopping after " + DescribeKill(*kill_)});
-      killing_sent = true;
+    }
+    killing_sent = true;
+    if (first_attempt) {
+      // Extensions (a Sidecar drain) share the kill's grace with the stop.
+      const net::Deadline deadline = net::After(kill_->grace);
+      co_await BeforeStop(*kill_, deadline);
+      kill_->grace = std::max<std::chrono::nanoseconds>(deadline - net::Clock::now(), std::chrono::nanoseconds(0));
     }
     base::Status stopped = base::Status::Failed("the container outlived its grace period");
     if (!insist) {

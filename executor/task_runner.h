@@ -21,6 +21,7 @@
 #include "docker/client.h"
 #include "executor/container_mapping.h"
 #include "executor/settings.h"
+#include "executor/task_extension.h"
 #include "executor/task_outcome.h"
 #include "mesos/messages.h"
 
@@ -33,7 +34,7 @@ struct LaunchContext {
   std::string configuration_error;       // non-empty: settings are unusable, fail the task
 };
 
-class TaskRunner {
+class TaskRunner : private TaskControl {
  public:
   // Sends a status update; returns its uuid.
   using UpdateSink = std::function<std::string(const mesos::TaskStatus&)>;
@@ -44,14 +45,14 @@ class TaskRunner {
   };
 
   TaskRunner(boost::asio::any_io_executor executor, docker::Client& docker, const Settings& settings,
-             UpdateSink send_update);
+             UpdateSink send_update, std::vector<std::unique_ptr<TaskExtension>> extensions = {});
 
   // Runs the task to its end and sends its terminal update (exactly one).
   boost::asio::awaitable<Finished> Run(const mesos::Launch& launch, const LaunchContext& context);
 
   // Asks the task to stop. Valid in every phase; a later request may only
   // shorten the grace of an earlier one.
-  void RequestKill(KillRequest request);
+  void RequestKill(KillRequest request) override;
 
   // After Run(): copies the container's recent logs to our stdout/stderr
   // when the task did not finish successfully, then removes the container
@@ -62,6 +63,10 @@ class TaskRunner {
   // stops the container within `grace` and removes it. Works from any
   // state, including a cancelled Run().
   boost::asio::awaitable<void> StopAndRemove(std::chrono::nanoseconds grace);
+
+  // Lets every extension release what it holds (leases, tokens). Called on
+  // every way out; runs each extension's Release() once.
+  boost::asio::awaitable<void> Release();
 
   // TaskInfo.kill_policy's grace, once the task is mapped.
   std::optional<std::chrono::nanoseconds> task_kill_grace() const { return task_kill_grace_; }
@@ -74,28 +79,42 @@ class TaskRunner {
     docker::ExitWaiter waiter;
   };
 
-  boost::asio::awaitable<base::Result<Container>> LaunchContainer(const ContainerPlan& plan);
-  boost::asio::awaitable<base::Status> EnsureImage(const ContainerPlan& plan);
+  boost::asio::awaitable<base::Result<Container>> LaunchContainer(ContainerPlan& plan, const LaunchContext& context);
+  boost::asio::awaitable<base::Status> EnsureImage(const ContainerPlan& plan, const std::string& registry_auth);
   boost::asio::awaitable<ContainerExit> Supervise(Container& container);
   boost::asio::awaitable<ContainerExit> WatchExit(Container& container);
   boost::asio::awaitable<void> EnforceKills(const std::string& container_id);
+  boost::asio::awaitable<void> SuperviseExtensions();
+  boost::asio::awaitable<void> SuperviseAll(std::size_t first);
+  boost::asio::awaitable<void> BeforeStop(const KillRequest& kill, net::Deadline deadline);
+
+  // TaskControl, for the extensions.
+  const RunningTask& task() const override { return *running_; }
+  void ReportHealth(bool healthy, const std::string& message) override;
   // Returns once a kill request newer than generation `seen` exists.
   boost::asio::awaitable<void> WaitForKillChange(uint64_t seen);
   void LogContainerConfig(const ContainerPlan& plan) const;
   boost::asio::awaitable<void> RemoveContainer(const std::string& name_or_id);
   std::string Send(const mesos::TaskStatus& status);
   Finished Finish(mesos::TaskStatus status);
+  std::string Notes() const;
 
   docker::Client& docker_;
   const Settings& settings_;
   UpdateSink send_update_;
 
   std::string task_id_;
+  const mesos::Launch* launch_ = nullptr;  // valid during Run()
   std::string container_name_;
   std::string container_id_;
   bool launched_ = false;
   bool task_killing_capability_ = false;
   std::optional<std::chrono::nanoseconds> task_kill_grace_;
+
+  std::vector<std::unique_ptr<TaskExtension>> extensions_;
+  bool released_ = false;
+  std::optional<ContainerPlan> plan_;
+  std::optional<RunningTask> running_;
 
   std::optional<KillRequest> kill_;
   uint64_t kill_generation_ = 0;  // > 0 once kill_ is set; bumped by every change to it

@@ -31,10 +31,12 @@ TEST(ShutdownGrace, LeavesTheMarginAndNeverGoesNegative) {
   EXPECT_EQ(ShutdownGrace(1s), 0s);
 }
 
-TEST(DockerStopTimeout, RoundsDownToWholeSeconds) {
+TEST(DockerStopTimeout, RoundsToTheNearestWholeSecond) {
   EXPECT_EQ(DockerStopTimeout(5s), 5s);
-  EXPECT_EQ(DockerStopTimeout(1999ms), 1s);
-  EXPECT_EQ(DockerStopTimeout(500ms), 0s);
+  EXPECT_EQ(DockerStopTimeout(999999us), 1s);
+  EXPECT_EQ(DockerStopTimeout(1400ms), 1s);
+  EXPECT_EQ(DockerStopTimeout(1600ms), 2s);
+  EXPECT_EQ(DockerStopTimeout(400ms), 0s);
   EXPECT_EQ(DockerStopTimeout(nanoseconds(-1)), 0s);
 }
 
