@@ -4,6 +4,7 @@
 
 #include "docker/image_reference.h"
 #include "executor/container_name.h"
+#include "executor/go_strings.h"
 #include "executor/docker_parameters.h"
 #include "executor/go_values.h"
 #include "executor/resource_limits.h"
@@ -35,23 +36,12 @@ base::Result<const DockerSpec*> RunnableDocker(const TaskSpec& task) {
   return &*task.container->docker;
 }
 
-// Go's strings.Split(text, " "): empty pieces kept (D33).
-std::vector<std::string> SplitOnSpaces(std::string_view text) {
-  std::vector<std::string> pieces;
-  size_t start = 0;
-  for (size_t space; (space = text.find(' ', start)) != std::string_view::npos; start = space + 1) {
-    pieces.emplace_back(text.substr(start, space - start));
-  }
-  pieces.emplace_back(text.substr(start));
-  return pieces;
-}
-
 void MapCommand(const TaskSpec& task, std::map<std::string, std::string>& labels,
                 ContainerPlan& plan) {
   ContainerConfig& config = plan.config;
   if (auto shell_command = labels.find(std::string(kShellCommandLabel));
       shell_command != labels.end()) {
-    config.cmd = SplitOnSpaces(shell_command->second);
+    config.cmd = SplitLikeGo(shell_command->second, ' ');  // no quoting, empty pieces kept (D33)
     labels.erase(shell_command);
     if (task.command) {
       plan.warnings.push_back("TaskInfo.command is ignored: label executor.ShellCommand sets "
@@ -167,16 +157,11 @@ base::Status MapEnvironment(const TaskSpec& task, const DockerSpec& docker,
 // Upstream split the protocol on /,\s?/ and fell back to tcp alone when any
 // piece was empty (unset, trailing comma); pieces are used verbatim.
 std::vector<std::string> PortProtocols(std::string_view protocol) {
-  std::vector<std::string> pieces;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = protocol.find(',', start);
-    pieces.emplace_back(protocol.substr(start, comma - start));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-    if (start < protocol.size() && std::string_view(" \t\n\f\r").find(protocol[start]) !=
-                                       std::string_view::npos) {
-      ++start;
+  std::vector<std::string> pieces = SplitLikeGo(protocol, ',');
+  for (std::size_t i = 1; i < pieces.size(); ++i) {
+    // Go's /,\s?/: one whitespace character after a comma belongs to it.
+    if (!pieces[i].empty() && std::string_view(" \t\n\f\r").find(pieces[i].front()) != std::string_view::npos) {
+      pieces[i].erase(0, 1);
     }
   }
   if (std::find(pieces.begin(), pieces.end(), "") != pieces.end()) return {"tcp"};

@@ -4,6 +4,7 @@
 add_library(executor_pure STATIC
   ${CMAKE_CURRENT_LIST_DIR}/go_duration.cc
   ${CMAKE_CURRENT_LIST_DIR}/go_values.cc
+  ${CMAKE_CURRENT_LIST_DIR}/go_strings.cc
   ${CMAKE_CURRENT_LIST_DIR}/settings.cc
   ${CMAKE_CURRENT_LIST_DIR}/container_name.cc
   ${CMAKE_CURRENT_LIST_DIR}/docker_size.cc

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "executor/go_duration.h"
+#include "executor/go_strings.h"
 #include "executor/go_values.h"
 
 namespace executor {
@@ -105,19 +106,6 @@ constexpr size_t kNameColumn = 25;
 constexpr std::string_view kBoolForms =
     "true or false; also 1, t, T, TRUE, True, 0, f, F, FALSE, False";
 
-// Splits like Go's strings.Split(text, ","): no trimming, "" gives [""].
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = text.find(',', start);
-    items.emplace_back(text.substr(start, comma - start));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return items;
-}
-
 std::string Example(const SettingSpec& spec) { return "e.g. " + std::string(spec.default_value); }
 
 // Parses `text` into settings.*field; on failure returns the error with
@@ -174,7 +162,7 @@ std::optional<SettingError> Assign(const SettingSpec& spec, std::string_view tex
     std::optional<SettingError> operator()(std::vector<std::string> Settings::*field) const {
       // envconfig leaves a slice empty for an empty default; a set-but-empty
       // variable still yields [""] (see ParseSettings).
-      settings.*field = SplitList(text);
+      settings.*field = SplitLikeGo(text, ',');  // no trimming, as upstream
       return std::nullopt;
     }
   };
