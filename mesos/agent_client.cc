@@ -75,17 +75,17 @@ std::string AgentClient::Update(const TaskStatus& status) {
   return uuid;
 }
 
-asio::awaitable<bool> AgentClient::WaitAcknowledged(const std::string& uuid, net::Deadline deadline) {
+asio::awaitable<bool> AgentClient::WaitAcknowledged(const std::string& uuid, base::Deadline deadline) {
   while (!acknowledged_.contains(uuid)) {
     if (rejected_.contains(uuid)) co_return false;
-    const bool woken = co_await net::WithDeadline(acknowledgements_.Wait(), deadline);
+    const bool woken = co_await base::WithDeadline(acknowledgements_.Wait(), deadline);
     if (!woken) co_return false;
   }
   co_return true;
 }
 
 asio::awaitable<base::Status> AgentClient::Run() {
-  std::optional<net::Deadline> recovery_deadline;  // set once the agent is lost
+  std::optional<base::Deadline> recovery_deadline;  // set once the agent is lost
   int attempts = 0;
   for (;;) {
     reached_subscribed_ = false;
@@ -97,12 +97,12 @@ asio::awaitable<base::Status> AgentClient::Run() {
       co_return lost.Wrap("lost the agent, and without framework checkpointing it will not recover this executor");
     }
     if (reached_subscribed_ || !recovery_deadline) {
-      recovery_deadline = net::After(env_.recovery_timeout);
+      recovery_deadline = base::After(env_.recovery_timeout);
       attempts = 0;
       spdlog::warn("Lost the agent ({}); re-subscribing for up to {} (MESOS_RECOVERY_TIMEOUT)",
                    lost.message(), Seconds(env_.recovery_timeout));
     }
-    if (net::Clock::now() >= *recovery_deadline) {
+    if (base::Clock::now() >= *recovery_deadline) {
       co_return base::Status::Timeout("could not re-subscribe with the agent within MESOS_RECOVERY_TIMEOUT (" +
                                       Seconds(env_.recovery_timeout) + "): " + lost.message());
     }
@@ -113,9 +113,9 @@ asio::awaitable<base::Status> AgentClient::Run() {
       const int64_t max_ms =
           std::chrono::duration_cast<std::chrono::milliseconds>(env_.subscription_backoff_max).count();
       std::uniform_int_distribution<int64_t> pick(0, std::max<int64_t>(max_ms, 1));
-      const net::Deadline wake =
-          std::min(net::After(std::chrono::milliseconds(pick(random_))), *recovery_deadline);
-      co_await (net::SleepUntil(wake) || stop_requested_.Wait());
+      const base::Deadline wake =
+          std::min(base::After(std::chrono::milliseconds(pick(random_))), *recovery_deadline);
+      co_await (base::SleepUntil(wake) || stop_requested_.Wait());
       if (stopping_) co_return base::Status::Ok();
     }
   }
@@ -128,22 +128,22 @@ asio::awaitable<base::Result<std::unique_ptr<net::HttpConnection>>> AgentClient:
   for (const PendingUpdate& p : pending_) updates.push_back(&p.update);
   const net::Request request = Call(SubscribeCall(ids_, tasks, updates));
 
-  const net::Deadline give_up = net::After(kSubscribeAttemptLimit);
+  const base::Deadline give_up = base::After(kSubscribeAttemptLimit);
   for (;;) {
-    auto connection = co_await net::HttpConnection::Connect(env_.endpoint, net::After(kCallTimeout));
+    auto connection = co_await net::HttpConnection::Connect(env_.endpoint, base::After(kCallTimeout));
     if (!connection.ok()) co_return connection.status();
-    auto head = co_await (*connection)->SendStreaming(request, net::After(kCallTimeout));
+    auto head = co_await (*connection)->SendStreaming(request, base::After(kCallTimeout));
     if (!head.ok()) co_return head.status().Wrap("SUBSCRIBE");
     if (head->status == 200) co_return std::move(connection).value();
     // 503: the agent is still recovering; 404: its route is not installed yet.
-    if ((head->status == 503 || head->status == 404) && net::Clock::now() < give_up) {
+    if ((head->status == 503 || head->status == 404) && base::Clock::now() < give_up) {
       spdlog::info("Agent answered SUBSCRIBE with {}; retrying in 1s", head->status);
-      co_await net::SleepUntil(net::After(kSubscribeRetryInterval));
+      co_await base::SleepUntil(base::After(kSubscribeRetryInterval));
       continue;
     }
     std::string body;
     for (int i = 0; i < 4; ++i) {
-      auto piece = co_await (*connection)->ReadSome(net::After(kCallTimeout));
+      auto piece = co_await (*connection)->ReadSome(base::After(kCallTimeout));
       if (!piece.ok() || piece->empty()) break;
       body.append(*piece);
     }
@@ -168,7 +168,7 @@ asio::awaitable<base::Status> AgentClient::ReadEvents(net::HttpConnection& strea
   for (;;) {
     // No deadline of its own: the agent may stay silent for days. Liveness is
     // proved by SendHeartbeats(), which ends the session when the agent is gone.
-    auto bytes = co_await stream.ReadSome(net::kNoDeadline);
+    auto bytes = co_await stream.ReadSome(base::kNoDeadline);
     if (!bytes.ok()) co_return bytes.status().Wrap("event stream");
     if (bytes->empty()) co_return base::Status::Unavailable("the agent closed the event stream");
     records.clear();
@@ -224,26 +224,26 @@ asio::awaitable<base::Status> AgentClient::SendUpdates() {
     PendingUpdate* next = subscribed_ ? NextUnsent() : nullptr;
     if (!next) {
       co_await updates_queued_.Wait();
-      const bool cancelled = co_await net::Cancelled();
+      const bool cancelled = co_await base::Cancelled();
       if (cancelled) co_return base::Status::Cancelled("session ended");
       continue;
     }
     if (!calls || !calls->is_open()) {
-      auto connection = co_await net::HttpConnection::Connect(env_.endpoint, net::After(kCallTimeout));
+      auto connection = co_await net::HttpConnection::Connect(env_.endpoint, base::After(kCallTimeout));
       if (!connection.ok()) co_return connection.status().Wrap("calls connection");
       calls = std::move(connection).value();
     }
     const std::string uuid = next->uuid;
     const uint64_t subscription = subscription_;
     // One update in flight at a time keeps them in order at the agent.
-    auto response = co_await calls->Send(Call(UpdateCall(ids_, next->update)), net::After(kCallTimeout));
+    auto response = co_await calls->Send(Call(UpdateCall(ids_, next->update)), base::After(kCallTimeout));
     if (!response.ok()) co_return response.status().Wrap("sending an update");
     auto it = std::find_if(pending_.begin(), pending_.end(), [&](const PendingUpdate& p) { return p.uuid == uuid; });
     if (it == pending_.end()) continue;  // acknowledged while we waited for the 202
     if (response->status == 202) {
       it->sent_in_subscription = subscription;
     } else if (response->status == 503) {
-      co_await net::SleepUntil(net::After(kSubscribeRetryInterval));
+      co_await base::SleepUntil(base::After(kSubscribeRetryInterval));
     } else {
       // Our updates are valid by construction, so the agent will never take
       // this one; keeping it would only block the ones behind it.
@@ -258,11 +258,11 @@ asio::awaitable<base::Status> AgentClient::SendUpdates() {
 
 asio::awaitable<base::Status> AgentClient::SendHeartbeats() {
   for (;;) {
-    const bool slept = co_await net::SleepUntil(net::After(kHeartbeatInterval));
+    const bool slept = co_await base::SleepUntil(base::After(kHeartbeatInterval));
     if (!slept) {
       co_return base::Status::Cancelled("session ended");
     }
-    auto response = co_await net::Fetch(env_.endpoint, Call(HeartbeatCall(ids_)), net::After(kCallTimeout));
+    auto response = co_await net::Fetch(env_.endpoint, Call(HeartbeatCall(ids_)), base::After(kCallTimeout));
     if (!response.ok()) co_return response.status().Wrap("heartbeat");
   }
 }

@@ -25,7 +25,7 @@
 #include "base/status.h"
 #include "mesos/agent_environment.h"
 #include "mesos/messages.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 #include "net/http_client.h"
 
 namespace mesos {
@@ -51,7 +51,7 @@ class AgentClient {
 
   // Waits until update `uuid` is acknowledged (true), the agent rejected it,
   // or the deadline passes (false).
-  boost::asio::awaitable<bool> WaitAcknowledged(const std::string& uuid, net::Deadline deadline);
+  boost::asio::awaitable<bool> WaitAcknowledged(const std::string& uuid, base::Deadline deadline);
 
   bool subscribed() const { return subscribed_; }
   std::size_t unacknowledged_updates() const { return pending_.size(); }

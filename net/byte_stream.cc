@@ -45,7 +45,7 @@ base::Status ConnectTimeout(const Endpoint& endpoint) {
 }
 
 asio::awaitable<base::Result<std::unique_ptr<ByteStream>>> ConnectUnix(const Endpoint& endpoint,
-                                                                       Deadline deadline) {
+                                                                       base::Deadline deadline) {
   using Protocol = asio::local::stream_protocol;
   Protocol::socket socket(co_await asio::this_coro::executor);
   auto connect = [&]() -> asio::awaitable<ErrorCode> {
@@ -53,14 +53,14 @@ asio::awaitable<base::Result<std::unique_ptr<ByteStream>>> ConnectUnix(const End
                                               asio::as_tuple(asio::use_awaitable));
     co_return ec;
   };
-  std::optional<ErrorCode> ec = co_await WithDeadline(connect(), deadline);
+  std::optional<ErrorCode> ec = co_await base::WithDeadline(connect(), deadline);
   if (!ec) co_return ConnectTimeout(endpoint);
   if (*ec) co_return ConnectError(endpoint, *ec);
   co_return std::make_unique<SocketStream<Protocol::socket>>(std::move(socket));
 }
 
 asio::awaitable<base::Result<tcp::socket>> ConnectTcpSocket(const Endpoint& endpoint,
-                                                            Deadline deadline) {
+                                                            base::Deadline deadline) {
   auto executor = co_await asio::this_coro::executor;
   tcp::socket socket(executor);
   auto connect = [&]() -> asio::awaitable<ErrorCode> {
@@ -80,7 +80,7 @@ asio::awaitable<base::Result<tcp::socket>> ConnectTcpSocket(const Endpoint& endp
         co_await asio::async_connect(socket, results, asio::as_tuple(asio::use_awaitable));
     co_return connect_ec;
   };
-  std::optional<ErrorCode> ec = co_await WithDeadline(connect(), deadline);
+  std::optional<ErrorCode> ec = co_await base::WithDeadline(connect(), deadline);
   if (!ec) co_return ConnectTimeout(endpoint);
   if (*ec) co_return ConnectError(endpoint, *ec);
   socket.set_option(tcp::no_delay(true));
@@ -90,7 +90,7 @@ asio::awaitable<base::Result<tcp::socket>> ConnectTcpSocket(const Endpoint& endp
 }  // namespace
 
 asio::awaitable<base::Result<std::unique_ptr<ByteStream>>> ConnectByteStream(
-    const Endpoint& endpoint, Deadline deadline) {
+    const Endpoint& endpoint, base::Deadline deadline) {
   if (endpoint.transport == Endpoint::Transport::kUnix) {
     co_return co_await ConnectUnix(endpoint, deadline);
   }

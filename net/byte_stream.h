@@ -16,7 +16,7 @@
 #include <memory>
 
 #include "base/status.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 #include "net/endpoint.h"
 
 namespace net {
@@ -69,6 +69,6 @@ class ByteStream {
 
 // Connects to `endpoint` (resolving names, TLS handshake when configured).
 boost::asio::awaitable<base::Result<std::unique_ptr<ByteStream>>> ConnectByteStream(
-    const Endpoint& endpoint, Deadline deadline);
+    const Endpoint& endpoint, base::Deadline deadline);
 
 }  // namespace net

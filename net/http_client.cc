@@ -13,17 +13,22 @@ namespace beast = boost::beast;
 
 namespace {
 constexpr std::size_t kBodyChunkSize = 16 * 1024;
+constexpr std::size_t kReadBufferSize = 16 * 1024;
 }
 
 asio::awaitable<base::Result<std::unique_ptr<HttpConnection>>> HttpConnection::Connect(
-    const Endpoint& endpoint, Deadline deadline) {
+    const Endpoint& endpoint, base::Deadline deadline) {
   base::Result<std::unique_ptr<ByteStream>> stream = co_await ConnectByteStream(endpoint, deadline);
   if (!stream.ok()) co_return stream.status();
   co_return std::make_unique<HttpConnection>(endpoint, std::move(stream).value());
 }
 
 HttpConnection::HttpConnection(Endpoint endpoint, std::unique_ptr<ByteStream> stream)
-    : endpoint_(std::move(endpoint)), stream_(std::move(stream)) {}
+    : endpoint_(std::move(endpoint)), stream_(std::move(stream)) {
+  // Beast reads at most the buffer's free space per call, 512 bytes when it
+  // starts empty: a multi-megabyte Sidecar state would take thousands of reads.
+  buffer_.reserve(kReadBufferSize);
+}
 
 HttpConnection::~HttpConnection() { Close(); }
 
@@ -46,7 +51,7 @@ base::Status HttpConnection::TimedOut(std::string_view what) {
   return base::Status::Timeout(std::string(what) + " " + endpoint_.ToString() + ": timed out");
 }
 
-asio::awaitable<base::Status> HttpConnection::Write(const Request& request, Deadline deadline) {
+asio::awaitable<base::Status> HttpConnection::Write(const Request& request, base::Deadline deadline) {
   if (!stream_) co_return base::Status::Unavailable("connection to " + endpoint_.ToString() + " is closed");
   if (body_parser_) co_return base::Status::Failed("connection busy with a streaming response");
   http::request<http::string_body> message(request.method, request.target, 11);
@@ -61,14 +66,14 @@ asio::awaitable<base::Status> HttpConnection::Write(const Request& request, Dead
     auto [ec, n] = co_await http::async_write(*stream_, message, asio::as_tuple(asio::use_awaitable));
     co_return ec;
   };
-  std::optional<ErrorCode> ec = co_await WithDeadline(write(), deadline);
+  std::optional<ErrorCode> ec = co_await base::WithDeadline(write(), deadline);
   if (!ec) co_return TimedOut("sending to");
   if (*ec) co_return Fail("sending to", *ec);
   co_return base::Status::Ok();
 }
 
 asio::awaitable<base::Result<Response>> HttpConnection::Send(const Request& request,
-                                                             Deadline deadline,
+                                                             base::Deadline deadline,
                                                              std::size_t max_body) {
   base::Status written = co_await Write(request, deadline);
   if (!written.ok()) co_return written;
@@ -80,7 +85,7 @@ asio::awaitable<base::Result<Response>> HttpConnection::Send(const Request& requ
     auto [ec, n] = co_await http::async_read(*stream_, buffer_, parser, asio::as_tuple(asio::use_awaitable));
     co_return ec;
   };
-  std::optional<ErrorCode> ec = co_await WithDeadline(read(), deadline);
+  std::optional<ErrorCode> ec = co_await base::WithDeadline(read(), deadline);
   if (!ec) co_return TimedOut("reading from");
   if (*ec) co_return Fail("reading from", *ec);
 
@@ -94,7 +99,7 @@ asio::awaitable<base::Result<Response>> HttpConnection::Send(const Request& requ
 }
 
 asio::awaitable<base::Result<ResponseHead>> HttpConnection::SendStreaming(const Request& request,
-                                                                          Deadline deadline) {
+                                                                          base::Deadline deadline) {
   base::Status written = co_await Write(request, deadline);
   if (!written.ok()) co_return written;
 
@@ -105,7 +110,7 @@ asio::awaitable<base::Result<ResponseHead>> HttpConnection::SendStreaming(const 
                                                     asio::as_tuple(asio::use_awaitable));
     co_return ec;
   };
-  std::optional<ErrorCode> ec = co_await WithDeadline(read(), deadline);
+  std::optional<ErrorCode> ec = co_await base::WithDeadline(read(), deadline);
   if (!ec) co_return TimedOut("reading from");
   if (*ec) co_return Fail("reading from", *ec);
 
@@ -115,7 +120,7 @@ asio::awaitable<base::Result<ResponseHead>> HttpConnection::SendStreaming(const 
   co_return head;
 }
 
-asio::awaitable<base::Result<std::string_view>> HttpConnection::ReadSome(Deadline deadline) {
+asio::awaitable<base::Result<std::string_view>> HttpConnection::ReadSome(base::Deadline deadline) {
   if (!stream_ || !body_parser_) {
     co_return base::Status::Failed("no streaming response on " + endpoint_.ToString());
   }
@@ -137,7 +142,7 @@ asio::awaitable<base::Result<std::string_view>> HttpConnection::ReadSome(Deadlin
                                                     asio::as_tuple(asio::use_awaitable));
       co_return ec;
     };
-    std::optional<ErrorCode> ec = co_await WithDeadline(read(), deadline);
+    std::optional<ErrorCode> ec = co_await base::WithDeadline(read(), deadline);
     if (!ec) co_return TimedOut("reading from");
     if (*ec && *ec != http::error::need_buffer) co_return Fail("reading from", *ec);
     const std::size_t produced = kBodyChunkSize - body.size;
@@ -146,7 +151,7 @@ asio::awaitable<base::Result<std::string_view>> HttpConnection::ReadSome(Deadlin
 }
 
 asio::awaitable<base::Result<Response>> Fetch(const Endpoint& endpoint, const Request& request,
-                                              Deadline deadline, std::size_t max_body) {
+                                              base::Deadline deadline, std::size_t max_body) {
   base::Result<std::unique_ptr<HttpConnection>> connection =
       co_await HttpConnection::Connect(endpoint, deadline);
   if (!connection.ok()) co_return connection.status();

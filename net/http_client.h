@@ -26,7 +26,7 @@
 
 #include "base/status.h"
 #include "net/byte_stream.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 #include "net/endpoint.h"
 
 namespace net {
@@ -58,31 +58,31 @@ class HttpConnection {
  public:
   // Opens a connection to `endpoint` (TCP, Unix socket or TLS).
   static boost::asio::awaitable<base::Result<std::unique_ptr<HttpConnection>>> Connect(
-      const Endpoint& endpoint, Deadline deadline);
+      const Endpoint& endpoint, base::Deadline deadline);
 
   HttpConnection(Endpoint endpoint, std::unique_ptr<ByteStream> stream);
   ~HttpConnection();
 
   // Writes the request and reads the whole response.
-  boost::asio::awaitable<base::Result<Response>> Send(const Request& request, Deadline deadline,
+  boost::asio::awaitable<base::Result<Response>> Send(const Request& request, base::Deadline deadline,
                                                       std::size_t max_body = kDefaultMaxBody);
 
   // Writes the request and reads only the response head. The body is then
   // read with ReadSome(); the connection serves no other request until the
   // body has been read to its end.
   boost::asio::awaitable<base::Result<ResponseHead>> SendStreaming(const Request& request,
-                                                                   Deadline deadline);
+                                                                   base::Deadline deadline);
 
   // The next piece of a streaming body, as soon as any bytes arrive. An empty
   // view means the body is complete. The view is valid until the next call.
-  boost::asio::awaitable<base::Result<std::string_view>> ReadSome(Deadline deadline);
+  boost::asio::awaitable<base::Result<std::string_view>> ReadSome(base::Deadline deadline);
 
   void Close();
   bool is_open() const { return stream_ != nullptr; }
   const Endpoint& endpoint() const { return endpoint_; }
 
  private:
-  boost::asio::awaitable<base::Status> Write(const Request& request, Deadline deadline);
+  boost::asio::awaitable<base::Status> Write(const Request& request, base::Deadline deadline);
   base::Status Fail(std::string_view what, const ErrorCode& ec);
   base::Status TimedOut(std::string_view what);
 
@@ -95,7 +95,7 @@ class HttpConnection {
 
 // One exchange on a fresh connection, closed afterwards.
 boost::asio::awaitable<base::Result<Response>> Fetch(const Endpoint& endpoint,
-                                                     const Request& request, Deadline deadline,
+                                                     const Request& request, base::Deadline deadline,
                                                      std::size_t max_body = kDefaultMaxBody);
 
 // "GET /x -> 404 Not Found: <first 200 bytes of body>", for error messages.

@@ -261,7 +261,7 @@ base::Result<std::unique_ptr<TlsStream>> NewTlsStream(const OpenSslApi& api, tcp
 asio::awaitable<base::Result<std::unique_ptr<ByteStream>>> StartTls(tcp::socket socket,
                                                                     const TlsSettings& settings,
                                                                     const std::string& host,
-                                                                    Deadline deadline) {
+                                                                    base::Deadline deadline) {
   const base::Result<const OpenSslApi*> loaded = OpenSsl();
   if (!loaded.ok()) {
     co_return base::Status::Failed("TLS is configured for " + host + " but " + loaded.status().message());
@@ -277,7 +277,7 @@ asio::awaitable<base::Result<std::unique_ptr<ByteStream>>> StartTls(tcp::socket 
     auto [ec, n] = co_await stream.Run(call, asio::as_tuple(asio::use_awaitable));
     co_return ec;
   };
-  std::optional<ErrorCode> ec = co_await WithDeadline(handshake(), deadline);
+  std::optional<ErrorCode> ec = co_await base::WithDeadline(handshake(), deadline);
   if (!ec) co_return base::Status::Timeout("TLS handshake with " + host + " timed out");
   if (*ec) {
     std::string message = "TLS handshake with " + host + ": " + ec->message();

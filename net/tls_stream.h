@@ -19,6 +19,6 @@ namespace net {
 // The stream serves one operation at a time (a read or a write).
 boost::asio::awaitable<base::Result<std::unique_ptr<ByteStream>>> StartTls(
     boost::asio::ip::tcp::socket socket, const TlsSettings& settings,
-    const std::string& host, Deadline deadline);
+    const std::string& host, base::Deadline deadline);
 
 }  // namespace net

@@ -56,12 +56,12 @@ class DockerClientTest : public ::testing::Test {
   // Runs one client call to completion, bounded by `limit`. Every client
   // call returns a Status or a Result, so a missed limit becomes a Timeout.
   template <typename T>
-  T Run(asio::awaitable<T> op, net::Clock::duration limit = 60s) {
+  T Run(asio::awaitable<T> op, base::Clock::duration limit = 60s) {
     std::optional<T> result;
     asio::co_spawn(
         io_,
         [&]() -> asio::awaitable<void> {
-          std::optional<T> done = co_await net::WithDeadline(std::move(op), net::After(limit));
+          std::optional<T> done = co_await base::WithDeadline(std::move(op), base::After(limit));
           if (done) result.emplace(std::move(*done));
         },
         asio::detached);

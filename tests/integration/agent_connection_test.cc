@@ -17,7 +17,7 @@ using AgentConnectionTest = ExecutorTest;
 TEST_F(AgentConnectionTest, WithoutCheckpointingALostAgentStopsTheContainerAndTheExecutor) {
   const boost::json::object task = Task(Spec("while true; do sleep 1; done"));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     run.agent.StopListening();
     run.agent.DropStream();
@@ -36,19 +36,19 @@ TEST_F(AgentConnectionTest, WithCheckpointingUnacknowledgedUpdatesAreResentOnRec
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
     // The agent takes updates but acknowledges none, then goes away.
     run.agent.SetAcknowledge(false);
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     run.agent.StopListening();
     run.agent.DropStream();
     run.agent.SetAcknowledge(true);
     CO_ASSERT_OK(run.agent.StartListening());
-    CO_ASSERT_OK(co_await run.agent.WaitSubscribed(net::After(30s), 2));
+    CO_ASSERT_OK(co_await run.agent.WaitSubscribed(base::After(30s), 2));
     // The re-SUBSCRIBE carried both unacknowledged updates and the task.
     CO_ASSERT_TRUE(run.agent.subscribes().size() >= 2);
     const local_agent::SubscribeRecord& resubscribe = run.agent.subscribes().back();
     EXPECT_EQ(resubscribe.unacknowledged_updates.size(), 2u);
     EXPECT_EQ(resubscribe.unacknowledged_tasks.size(), 1u);
-    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", net::After(60s));
+    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", base::After(60s));
     CO_ASSERT_OK(finished);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);
@@ -70,13 +70,13 @@ TEST_F(AgentConnectionTest, TheContainerKeepsRunningWhileTheAgentRestarts) {
   options_.subscription_backoff_max = 500ms;
   const boost::json::object task = Task(Spec("sleep 4; echo survived"));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     local_agent::RestartOptions restart;
     restart.downtime = 1s;
     run.agent.Restart(restart);
-    CO_ASSERT_OK(co_await run.agent.WaitSubscribed(net::After(30s), 2));
-    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", net::After(60s));
+    CO_ASSERT_OK(co_await run.agent.WaitSubscribed(base::After(30s), 2));
+    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", base::After(60s));
     CO_ASSERT_OK(finished);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);
@@ -87,7 +87,7 @@ TEST_F(AgentConnectionTest, SendsTheExecutorTokenOnEveryCall) {
   options_.auth_token = "it-secret-token-1234";
   const boost::json::object task = Task(Spec("true"));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", net::After(60s));
+    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", base::After(60s));
     CO_ASSERT_OK(finished);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);

@@ -33,10 +33,10 @@ std::vector<std::string> StatesOf(const local_agent::FakeAgent& agent, const std
 TEST_F(KillTest, KillWithoutCapabilityGoesStraightToKilled) {
   const boost::json::object task = Task(Spec(kPolite));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     CO_ASSERT_OK(run.agent.Kill(run.task_id));
-    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", net::After(60s));
+    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", base::After(60s));
     CO_ASSERT_OK(killed);
     // The app exited 0 on SIGTERM; Mesos semantics still say KILLED.
     EXPECT_THAT(killed->message, HasSubstr("KILL from the scheduler"));
@@ -53,10 +53,10 @@ TEST_F(KillTest, KillWithCapabilitySendsKillingFirst) {
   options_.task_killing_state = true;
   const boost::json::object task = Task(Spec(kPolite));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     CO_ASSERT_OK(run.agent.Kill(run.task_id));
-    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", net::After(60s));
+    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", base::After(60s));
     CO_ASSERT_OK(killed);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);
@@ -70,10 +70,10 @@ TEST_F(KillTest, KillPolicyOfTheKillEventBeatsTheTaskInfos) {
   spec.kill_grace = 30s;  // TaskInfo.kill_policy
   const boost::json::object task = Task(spec);
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     CO_ASSERT_OK(run.agent.Kill(run.task_id, 1s));
-    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", net::After(20s));
+    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", base::After(20s));
     CO_ASSERT_OK(killed);
     EXPECT_THAT(killed->message, HasSubstr("status 137"));
     auto exit = co_await ExecutorExit(run.agent);
@@ -89,10 +89,10 @@ TEST_F(KillTest, TaskInfoKillPolicyBeatsTheSetting) {
   spec.environment = executor_env_;
   const boost::json::object task = Task(spec);
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     CO_ASSERT_OK(run.agent.Kill(run.task_id));
-    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", net::After(30s));
+    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", base::After(30s));
     CO_ASSERT_OK(killed);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);
@@ -103,10 +103,10 @@ TEST_F(KillTest, TaskInfoKillPolicyBeatsTheSetting) {
 TEST_F(KillTest, ShutdownStopsTheContainerAndReportsKilled) {
   const boost::json::object task = Task(Spec(kStubborn));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     run.agent.Shutdown();
-    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", net::After(30s));
+    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", base::After(30s));
     CO_ASSERT_OK(killed);
     EXPECT_EQ(killed->source, "SOURCE_EXECUTOR") << "the executor, not the agent, must report it";
     EXPECT_THAT(killed->message, HasSubstr("SHUTDOWN"));
@@ -121,10 +121,10 @@ TEST_F(KillTest, ShutdownStopsTheContainerAndReportsKilled) {
 TEST_F(KillTest, SigtermToTheExecutorStopsTheContainerAndReportsKilled) {
   const boost::json::object task = Task(Spec(kPolite));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     CO_ASSERT_OK(run.agent.executor_process()->Signal(SIGTERM));
-    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", net::After(30s));
+    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", base::After(30s));
     CO_ASSERT_OK(killed);
     EXPECT_THAT(killed->message, HasSubstr("SIGTERM"));
     auto exit = co_await ExecutorExit(run.agent);
@@ -134,7 +134,7 @@ TEST_F(KillTest, SigtermToTheExecutorStopsTheContainerAndReportsKilled) {
 
 TEST_F(KillTest, ShutdownBeforeAnyLaunchExitsAtOnce) {
   RunExecutor(nullptr, [&](Run& run) -> asio::awaitable<void> {
-    CO_ASSERT_OK(co_await run.agent.WaitSubscribed(net::After(30s)));
+    CO_ASSERT_OK(co_await run.agent.WaitSubscribed(base::After(30s)));
     run.agent.Shutdown();
     auto exit = co_await ExecutorExit(run.agent, 10s);
     CO_ASSERT_OK(exit);
@@ -161,10 +161,10 @@ TEST_F(KillTest, KillDuringPullAbortsTheLaunchAndLeavesNoContainer) {
       auto [ec] = co_await registry.async_accept(docker_connection, asio::as_tuple(asio::use_awaitable));
       co_return ec;
     };
-    const std::optional<boost::system::error_code> accepted = co_await net::WithDeadline(accept(), net::After(60s));
+    const std::optional<boost::system::error_code> accepted = co_await base::WithDeadline(accept(), base::After(60s));
     CO_ASSERT_TRUE(accepted && !*accepted);
     CO_ASSERT_OK(run.agent.Kill(run.task_id));
-    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", net::After(20s));
+    auto killed = co_await run.agent.WaitForState(run.task_id, "TASK_KILLED", base::After(20s));
     CO_ASSERT_OK(killed);
     EXPECT_THAT(killed->message, HasSubstr("before its container started"));
     auto exit = co_await ExecutorExit(run.agent);
@@ -177,13 +177,13 @@ TEST_F(KillTest, KillDuringPullAbortsTheLaunchAndLeavesNoContainer) {
 TEST_F(KillTest, KillForAnUnknownTaskIsAnsweredWithoutTouchingOurs) {
   const boost::json::object task = Task(Spec("sleep 2"));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(60s));
     CO_ASSERT_OK(running);
     // The agent itself only forwards KILLs for tasks it gave this executor,
     // so the event is injected as it would arrive after a mix-up.
     const std::string kill = R"({"type":"KILL","kill":{"task_id":{"value":"not-)" + run.task_id + R"("}}})";
     CO_ASSERT_OK(run.agent.SendRawRecord(kill));
-    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", net::After(60s));
+    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", base::After(60s));
     CO_ASSERT_OK(finished);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);

@@ -44,7 +44,7 @@ TEST_F(LifecycleTest, ExitZeroFinishesAndEveryUpdateIsAcknowledgedBeforeExit) {
 TEST_F(LifecycleTest, NonZeroExitFailsWithTheCodeAndCopiesTheLogs) {
   const boost::json::object task = Task(Spec("echo to-stdout-7; echo to-stderr-7 >&2; exit 7"));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto failed = co_await run.agent.WaitForState(run.task_id, "TASK_FAILED", net::After(std::chrono::seconds(60)));
+    auto failed = co_await run.agent.WaitForState(run.task_id, "TASK_FAILED", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(failed);
     EXPECT_THAT(failed->message, HasSubstr("status 7"));
     EXPECT_EQ(failed->reason, "");
@@ -63,7 +63,7 @@ TEST_F(LifecycleTest, OutOfMemoryFailsWithTheMemoryReason) {
   spec.parameters = {{"memory", "16m"}, {"memory-swap", "16m"}};
   const boost::json::object task = Task(spec);
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto failed = co_await run.agent.WaitForState(run.task_id, "TASK_FAILED", net::After(std::chrono::seconds(60)));
+    auto failed = co_await run.agent.WaitForState(run.task_id, "TASK_FAILED", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(failed);
     EXPECT_EQ(failed->reason, "REASON_CONTAINER_LIMITATION_MEMORY");
     EXPECT_THAT(failed->message, HasSubstr("memory"));
@@ -94,7 +94,7 @@ TEST_F(LifecycleTest, StartFailureFailsTheLaunchWithDockersReason) {
   spec.arguments = {"/no/such/binary"};
   const boost::json::object task = Task(spec);
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto failed = co_await run.agent.WaitForState(run.task_id, "TASK_FAILED", net::After(std::chrono::seconds(60)));
+    auto failed = co_await run.agent.WaitForState(run.task_id, "TASK_FAILED", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(failed);
     EXPECT_EQ(failed->reason, "REASON_CONTAINER_LAUNCH_FAILED");
     EXPECT_THAT(failed->message, HasSubstr("start the container"));
@@ -142,14 +142,14 @@ TEST_F(LifecycleTest, SecondLaunchIsRefusedAndTheFirstTaskRunsOn) {
   second_spec.task_id = task_id_ + "-second";
   const boost::json::object second = Task(second_spec);
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(std::chrono::seconds(60)));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(running);
     CO_ASSERT_OK(run.agent.Launch(second));
     auto refused =
-        co_await run.agent.WaitForState(second_spec.task_id, "TASK_FAILED", net::After(std::chrono::seconds(30)));
+        co_await run.agent.WaitForState(second_spec.task_id, "TASK_FAILED", base::After(std::chrono::seconds(30)));
     CO_ASSERT_OK(refused);
     EXPECT_THAT(refused->message, HasSubstr(run.task_id));
-    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", net::After(std::chrono::seconds(60)));
+    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(finished);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);
@@ -159,12 +159,12 @@ TEST_F(LifecycleTest, SecondLaunchIsRefusedAndTheFirstTaskRunsOn) {
 TEST_F(LifecycleTest, MalformedEventsAreSkipped) {
   const boost::json::object task = Task(Spec("sleep 1"));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(std::chrono::seconds(60)));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(running);
     CO_ASSERT_OK(run.agent.SendRawRecord("{not json"));
     CO_ASSERT_OK(run.agent.SendRawRecord(R"({"type":"KILL","kill":{}})"));
     CO_ASSERT_OK(run.agent.SendRawRecord(R"({"type":"FROM_THE_FUTURE"})"));
-    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", net::After(std::chrono::seconds(60)));
+    auto finished = co_await run.agent.WaitForState(run.task_id, "TASK_FINISHED", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(finished);
     auto exit = co_await ExecutorExit(run.agent);
     CO_ASSERT_OK(exit);
@@ -176,7 +176,7 @@ TEST_F(LifecycleTest, MalformedEventsAreSkipped) {
 TEST_F(LifecycleTest, ProcessTitleShowsContainerAndImageInFull) {
   const boost::json::object task = Task(Spec("sleep 2"));
   RunExecutor(&task, [&](Run& run) -> asio::awaitable<void> {
-    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", net::After(std::chrono::seconds(60)));
+    auto running = co_await run.agent.WaitForState(run.task_id, "TASK_RUNNING", base::After(std::chrono::seconds(60)));
     CO_ASSERT_OK(running);
     std::ifstream cmdline("/proc/" + std::to_string(run.agent.executor_process()->pid()) + "/cmdline");
     std::string title;

@@ -81,7 +81,7 @@ class TlsStreamTest : public ::testing::Test {
     std::optional<base::Result<Response>> result;
     test::RunCoroutine([&](asio::any_io_executor executor) -> asio::awaitable<void> {
       TlsTestServer server(executor, options);
-      auto fetched = co_await Fetch(server.endpoint(tls), Get(target), After(10s));
+      auto fetched = co_await Fetch(server.endpoint(tls), Get(target), base::After(10s));
       result = std::move(fetched);
       if (sni) *sni = server.server_name();
     });
@@ -96,13 +96,13 @@ class TlsStreamTest : public ::testing::Test {
 TEST_F(TlsStreamTest, GetsSmallAndLargeBodies) {
   test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
     TlsTestServer server(executor, Server());
-    auto connection = co_await HttpConnection::Connect(server.endpoint(Trusting()), After(10s));
+    auto connection = co_await HttpConnection::Connect(server.endpoint(Trusting()), base::After(10s));
     CO_ASSERT_OK(connection);
-    auto small = co_await (*connection)->Send(Get("/small"), After(10s));
+    auto small = co_await (*connection)->Send(Get("/small"), base::After(10s));
     CO_ASSERT_OK(small);
     EXPECT_EQ(small->status, 200u);
     EXPECT_EQ(small->body, "hello over tls");
-    auto large = co_await (*connection)->Send(Get("/large"), After(10s));
+    auto large = co_await (*connection)->Send(Get("/large"), base::After(10s));
     CO_ASSERT_OK(large);
     EXPECT_EQ(large->body.size(), test::LargeBody().size());
     EXPECT_TRUE(large->body == test::LargeBody());
@@ -118,7 +118,7 @@ TEST_F(TlsStreamTest, PostsALargeBody) {
     Request request = Get("/echo");
     request.method = http::verb::post;
     request.body = test::LargeBody();
-    auto response = co_await Fetch(server.endpoint(Trusting()), request, After(10s));
+    auto response = co_await Fetch(server.endpoint(Trusting()), request, base::After(10s));
     CO_ASSERT_OK(response);
     EXPECT_TRUE(response->body == request.body);
   });
@@ -138,26 +138,26 @@ TEST_F(TlsStreamTest, WorksOverTls12) {
 TEST_F(TlsStreamTest, ReadsAChunkedStreamAsItArrives) {
   test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
     TlsTestServer server(executor, Server());
-    auto connection = co_await HttpConnection::Connect(server.endpoint(Trusting()), After(10s));
+    auto connection = co_await HttpConnection::Connect(server.endpoint(Trusting()), base::After(10s));
     CO_ASSERT_OK(connection);
-    auto head = co_await (*connection)->SendStreaming(Get("/stream"), After(10s));
+    auto head = co_await (*connection)->SendStreaming(Get("/stream"), base::After(10s));
     CO_ASSERT_OK(head);
     EXPECT_EQ(head->status, 200u);
-    auto first = co_await (*connection)->ReadSome(After(10s));
+    auto first = co_await (*connection)->ReadSome(base::After(10s));
     CO_ASSERT_OK(first);
     EXPECT_EQ(*first, "first");
     // "second" exists only once the server is released.
     server.ReleaseStreams();
     std::string rest;
     for (;;) {
-      auto piece = co_await (*connection)->ReadSome(After(10s));
+      auto piece = co_await (*connection)->ReadSome(base::After(10s));
       CO_ASSERT_OK(piece);
       if (piece->empty()) break;
       rest += *piece;
     }
     EXPECT_EQ(rest, "second");
     // The connection serves the next request.
-    auto after = co_await (*connection)->Send(Get("/small"), After(10s));
+    auto after = co_await (*connection)->Send(Get("/small"), base::After(10s));
     CO_ASSERT_OK(after);
     EXPECT_EQ(after->body, "hello over tls");
     EXPECT_EQ(server.connections(), 1);
@@ -167,13 +167,13 @@ TEST_F(TlsStreamTest, ReadsAChunkedStreamAsItArrives) {
 TEST_F(TlsStreamTest, StreamingReadEndsByItsDeadline) {
   test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
     TlsTestServer server(executor, Server());
-    auto connection = co_await HttpConnection::Connect(server.endpoint(Trusting()), After(10s));
+    auto connection = co_await HttpConnection::Connect(server.endpoint(Trusting()), base::After(10s));
     CO_ASSERT_OK(connection);
-    auto head = co_await (*connection)->SendStreaming(Get("/stream"), After(10s));
+    auto head = co_await (*connection)->SendStreaming(Get("/stream"), base::After(10s));
     CO_ASSERT_OK(head);
-    auto first = co_await (*connection)->ReadSome(After(10s));
+    auto first = co_await (*connection)->ReadSome(base::After(10s));
     CO_ASSERT_OK(first);
-    auto silent = co_await (*connection)->ReadSome(After(100ms));
+    auto silent = co_await (*connection)->ReadSome(base::After(100ms));
     EXPECT_EQ(silent.status().code(), base::StatusCode::kTimeout);
     EXPECT_FALSE((*connection)->is_open());
   });
@@ -182,13 +182,13 @@ TEST_F(TlsStreamTest, StreamingReadEndsByItsDeadline) {
 TEST_F(TlsStreamTest, CancelledReadCompletesAbortedAndLosesNothing) {
   test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
     TlsTestServer server(executor, Server());
-    auto stream = co_await ConnectByteStream(server.endpoint(Trusting()), After(10s));
+    auto stream = co_await ConnectByteStream(server.endpoint(Trusting()), base::After(10s));
     CO_ASSERT_OK(stream);
     // The server says nothing until asked, so this read waits on the socket.
     std::vector<char> buffer(1024);
     asio::cancellation_signal signal;
     std::optional<ErrorCode> result;
-    asio::steady_timer done(executor, After(10s));
+    asio::steady_timer done(executor, base::After(10s));
     auto handler = [&](ErrorCode ec, std::size_t) {
       result = ec;
       done.cancel();
@@ -331,7 +331,7 @@ TEST_F(TlsStreamTest, HandshakeWithASilentServerEndsByItsDeadline) {
                                    asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
     Endpoint endpoint = Endpoint::Tcp("127.0.0.1", silent.local_endpoint().port());
     endpoint.tls = Trusting();
-    auto connection = co_await HttpConnection::Connect(endpoint, After(200ms));
+    auto connection = co_await HttpConnection::Connect(endpoint, base::After(200ms));
     EXPECT_EQ(connection.status().code(), base::StatusCode::kTimeout);
     EXPECT_THAT(connection.status().message(), HasSubstr("TLS handshake with 127.0.0.1 timed out"));
   });

@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "base/status.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 
 #define CO_ASSERT_TRUE(condition)                  \
   if (!(condition)) {                              \
@@ -21,22 +21,24 @@
   }
 
 // For a base::Status or base::Result; `expr` is evaluated once (it may
-// contain a co_await, which must stay out of the if's condition).
+// contain a co_await, which must stay out of the if's condition). Only its
+// status is kept, by value: g++ 12 mishandles a reference that extends the
+// life of a co_await's temporary in a coroutine frame.
 #define CO_ASSERT_OK(expr)                                                          \
   {                                                                                 \
-    const auto& co_assert_result_ = (expr);                                         \
-    if (!co_assert_result_.ok()) {                                                  \
-      ADD_FAILURE() << #expr ": " << test::MessageOf(co_assert_result_);            \
+    const base::Status co_assert_status_ = test::StatusOf(expr);                    \
+    if (!co_assert_status_.ok()) {                                                  \
+      ADD_FAILURE() << #expr ": " << co_assert_status_.message();                   \
       co_return;                                                                    \
     }                                                                               \
   }
 
 namespace test {
 
-inline std::string MessageOf(const base::Status& status) { return status.message(); }
+inline base::Status StatusOf(const base::Status& status) { return status; }
 template <typename T>
-std::string MessageOf(const base::Result<T>& result) {
-  return result.status().message();
+base::Status StatusOf(const base::Result<T>& result) {
+  return result.status();
 }
 
 // Runs `body` (given the io_context's executor) until it and everything it
@@ -55,7 +57,7 @@ inline void RunCoroutine(std::function<boost::asio::awaitable<void>(boost::asio:
     co_return true;
   };
   auto bounded = [&]() -> boost::asio::awaitable<void> {
-    std::optional<bool> result = co_await net::WithDeadline(run(), net::After(limit));
+    std::optional<bool> result = co_await base::WithDeadline(run(), base::After(limit));
     finished = result.has_value();
   };
   boost::asio::co_spawn(io, bounded(), [](std::exception_ptr error) {

@@ -69,7 +69,7 @@ TEST(FakeAgentProcess, ExecutorGetsTheAgentsEnvironmentAndNothingElse) {
     const KeyValues extra = {{"EXTRA", "from the test"}};
     const ExecutorLaunch launch = Launch("/usr/bin/env", {}, sandbox, extra);
     CO_ASSERT_TRUE(agent.StartExecutor(launch).ok());
-    auto exit = co_await agent.WaitExecutorExit(net::After(10s));
+    auto exit = co_await agent.WaitExecutorExit(base::After(10s));
     CO_ASSERT_OK(exit);
     EXPECT_TRUE(exit->success());
 
@@ -91,7 +91,7 @@ TEST(FakeAgentProcess, ExecutorGetsTheAgentsEnvironmentAndNothingElse) {
     EXPECT_EQ(expected.find("HOME="), std::string::npos);
 
     // It exited without a word about its task.
-    auto failed = co_await agent.WaitForState("task-1", "TASK_FAILED", net::After(1s));
+    auto failed = co_await agent.WaitForState("task-1", "TASK_FAILED", base::After(1s));
     CO_ASSERT_OK(failed);
     EXPECT_EQ(failed->reason, "REASON_EXECUTOR_TERMINATED");
     EXPECT_EQ(failed->source, "SOURCE_AGENT");
@@ -108,10 +108,10 @@ TEST(FakeAgentProcess, ExecutorThatNeverSubscribesIsKilled) {
     CO_ASSERT_TRUE(agent.Launch(Task(options)).ok());
     const ExecutorLaunch launch = Launch("/bin/sh", {"-c", "sleep 30"}, sandbox);
     CO_ASSERT_TRUE(agent.StartExecutor(launch).ok());
-    auto failed = co_await agent.WaitForState("task-1", "TASK_FAILED", net::After(10s));
+    auto failed = co_await agent.WaitForState("task-1", "TASK_FAILED", base::After(10s));
     CO_ASSERT_OK(failed);
     EXPECT_EQ(failed->reason, "REASON_EXECUTOR_REGISTRATION_TIMEOUT");
-    auto exit = co_await agent.WaitExecutorExit(net::After(10s));
+    auto exit = co_await agent.WaitExecutorExit(base::After(10s));
     CO_ASSERT_OK(exit);
     EXPECT_EQ(exit->signal, SIGKILL);
   });
@@ -128,10 +128,10 @@ TEST(FakeAgentProcess, ShutdownIsEnforcedOnTheProcessGroup) {
     const ExecutorLaunch launch = Launch("/bin/sh", {"-c", "trap '' TERM; sleep 30 & wait"}, sandbox);
     CO_ASSERT_TRUE(agent.StartExecutor(launch).ok());
     agent.Shutdown();
-    auto exit = co_await agent.WaitExecutorExit(net::After(10s));
+    auto exit = co_await agent.WaitExecutorExit(base::After(10s));
     CO_ASSERT_OK(exit);
     EXPECT_EQ(exit->signal, SIGKILL);
-    auto failed = co_await agent.WaitForState("task-1", "TASK_FAILED", net::After(1s));
+    auto failed = co_await agent.WaitForState("task-1", "TASK_FAILED", base::After(1s));
     CO_ASSERT_OK(failed);
     EXPECT_EQ(failed->reason, "REASON_EXECUTOR_TERMINATED");
   });
@@ -149,7 +149,7 @@ TEST(FakeAgentProcess, StartNeedsAListeningAgentAndARunnableProgram) {
     CO_ASSERT_TRUE(agent.Start().ok());
     const bool started_missing = agent.StartExecutor(missing).ok();
     EXPECT_FALSE(started_missing);
-    auto no_process = co_await agent.WaitExecutorExit(net::After(1s));
+    auto no_process = co_await agent.WaitExecutorExit(base::After(1s));
     EXPECT_FALSE(no_process.ok());
   });
 }

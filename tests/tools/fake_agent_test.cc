@@ -125,7 +125,7 @@ TEST(FakeAgent, AcknowledgesAcceptedUpdates) {
     EXPECT_EQ(*ack, json::parse(R"({"type": "ACKNOWLEDGED", "acknowledged": {"task_id": {"value": "task-1"},
                                     "uuid": )" + json::serialize(status.at("uuid")) + "}}"));
     EXPECT_EQ(f.agent.TaskState("task-1"), "TASK_RUNNING");
-    auto record = co_await f.agent.NextUpdate(net::After(1s));
+    auto record = co_await f.agent.NextUpdate(base::After(1s));
     CO_ASSERT_OK(record);
     EXPECT_EQ(record->state, "TASK_RUNNING");
     EXPECT_EQ(record->source, "SOURCE_EXECUTOR");
@@ -259,12 +259,12 @@ TEST(FakeAgent, UnlistedStagingTaskIsLostOnResubscribe) {
     // The executor re-subscribes without listing the task it was given.
     auto head = co_await f.exec.Subscribe();
     CO_ASSERT_OK(head);
-    auto lost = co_await f.agent.WaitForState("task-1", "TASK_LOST", net::After(5s));
+    auto lost = co_await f.agent.WaitForState("task-1", "TASK_LOST", base::After(5s));
     CO_ASSERT_OK(lost);
     EXPECT_EQ(lost->reason, "REASON_AGENT_RESTARTED");
     EXPECT_EQ(lost->source, "SOURCE_AGENT");
     EXPECT_EQ(lost->disposition, UpdateDisposition::kSynthesized);
-    CO_ASSERT_OK(co_await f.agent.WaitSubscribed(net::After(1s), 2));
+    CO_ASSERT_OK(co_await f.agent.WaitSubscribed(base::After(1s), 2));
   });
 }
 
@@ -282,7 +282,7 @@ TEST(FakeAgent, TaskLaunchedWhileSubscribedIsDeliveredAtOnce) {
     CO_ASSERT_TRUE(f.agent.Launch(Task(f.agent.options(), "task-3")).ok());
     auto head = co_await f.exec.Subscribe();
     CO_ASSERT_OK(head);
-    auto lost = co_await f.agent.WaitForState("task-3", "TASK_LOST", net::After(5s));
+    auto lost = co_await f.agent.WaitForState("task-3", "TASK_LOST", base::After(5s));
     CO_ASSERT_OK(lost);
   });
 }
@@ -329,7 +329,7 @@ TEST(FakeAgent, KillBeforeDeliveryEndsTheTaskAndShutsTheExecutorDown) {
     CO_ASSERT_TRUE(f.started.ok());
     CO_ASSERT_TRUE(f.agent.Launch(Task(options, "task-1")).ok());
     CO_ASSERT_TRUE(f.agent.Kill("task-1").ok());
-    auto killed = co_await f.agent.WaitForState("task-1", "TASK_KILLED", net::After(1s));
+    auto killed = co_await f.agent.WaitForState("task-1", "TASK_KILLED", base::After(1s));
     CO_ASSERT_OK(killed);
     EXPECT_EQ(killed->reason, "REASON_TASK_KILLED_DURING_LAUNCH");
     // A terminating executor's stream is one SHUTDOWN, then the end.
@@ -358,7 +358,7 @@ TEST(FakeAgent, ShutdownGraceEndsWhatTheExecutorLeftRunning) {
     auto shutdown = co_await f.exec.NextEvent();
     CO_ASSERT_OK(shutdown);
     EXPECT_EQ(TypeOf(*shutdown), "SHUTDOWN");
-    auto failed = co_await f.agent.WaitForState("task-1", "TASK_FAILED", net::After(5s));
+    auto failed = co_await f.agent.WaitForState("task-1", "TASK_FAILED", base::After(5s));
     CO_ASSERT_OK(failed);
     EXPECT_EQ(failed->reason, "REASON_EXECUTOR_TERMINATED");
     EXPECT_EQ(failed->source, "SOURCE_AGENT");
@@ -423,7 +423,7 @@ TEST(FakeAgent, RestartWithCheckpointingNeedsResubscription) {
     auto after = co_await f.exec.Update(f.exec.Status("task-1", "TASK_FINISHED"));
     CO_ASSERT_OK(after);
     EXPECT_EQ(after->status, 202u);
-    CO_ASSERT_OK(co_await f.agent.WaitForState("task-1", "TASK_FINISHED", net::After(1s)));
+    CO_ASSERT_OK(co_await f.agent.WaitForState("task-1", "TASK_FINISHED", base::After(1s)));
   });
 }
 
@@ -438,7 +438,7 @@ TEST(FakeAgent, TimedRestartWithoutCheckpointingForgetsTheFramework) {
     f.agent.Restart(restart);
     const bool back = co_await f.agent.WaitUntil(
         [&] { return f.agent.listening() && f.agent.recovery() == RecoveryPhase::kNone; },
-        net::After(5s));
+        base::After(5s));
     CO_ASSERT_TRUE(back);
     auto head = co_await f.exec.Subscribe();
     CO_ASSERT_OK(head);

@@ -30,14 +30,14 @@ TEST(HttpServer, RepliesToSequentialRequestsOnOneConnection) {
                         co_return;
                       });
     CO_ASSERT_TRUE(server.Listen().ok());
-    auto connection = co_await HttpConnection::Connect(server.endpoint(), After(5s));
+    auto connection = co_await HttpConnection::Connect(server.endpoint(), base::After(5s));
     CO_ASSERT_OK(connection);
     const std::vector<std::string> targets = {"/a", "/b"};
     for (const std::string& target : targets) {
       Request request = Get(target);
       request.method = http::verb::post;
       request.body = "body" + target;
-      auto response = co_await (*connection)->Send(request, After(5s));
+      auto response = co_await (*connection)->Send(request, base::After(5s));
       CO_ASSERT_OK(response);
       EXPECT_EQ(response->status, 201u);
       EXPECT_EQ(response->body, "made " + target);
@@ -62,20 +62,20 @@ TEST(HttpServer, StreamsChunksAsTheyAreWritten) {
                         co_return;
                       });
     CO_ASSERT_TRUE(server.Listen().ok());
-    auto connection = co_await HttpConnection::Connect(server.endpoint(), After(5s));
+    auto connection = co_await HttpConnection::Connect(server.endpoint(), base::After(5s));
     CO_ASSERT_OK(connection);
-    auto head = co_await (*connection)->SendStreaming(Get("/stream"), After(5s));
+    auto head = co_await (*connection)->SendStreaming(Get("/stream"), base::After(5s));
     CO_ASSERT_OK(head);
     EXPECT_EQ(head->status, 200u);
     EXPECT_EQ(head->fields["Transfer-Encoding"], "chunked");
     EXPECT_EQ(head->fields["Content-Type"], "application/json");
     EXPECT_EQ(head->fields.count("Content-Length"), 0u);
 
-    auto first = co_await (*connection)->ReadSome(After(5s));
+    auto first = co_await (*connection)->ReadSome(base::After(5s));
     CO_ASSERT_OK(first);
     EXPECT_EQ(*first, "5\nhel");
     // The next piece exists only after the owner writes it.
-    auto silent = co_await (*connection)->ReadSome(After(50ms));
+    auto silent = co_await (*connection)->ReadSome(base::After(50ms));
     EXPECT_EQ(silent.status().code(), base::StatusCode::kTimeout);
     co_return;
   });
@@ -95,12 +95,12 @@ TEST(HttpServer, EndedStreamLeavesTheConnectionUsable) {
                         co_return;
                       });
     CO_ASSERT_TRUE(server.Listen().ok());
-    auto connection = co_await HttpConnection::Connect(server.endpoint(), After(5s));
+    auto connection = co_await HttpConnection::Connect(server.endpoint(), base::After(5s));
     CO_ASSERT_OK(connection);
-    CO_ASSERT_OK(co_await (*connection)->SendStreaming(Get("/stream"), After(5s)));
+    CO_ASSERT_OK(co_await (*connection)->SendStreaming(Get("/stream"), base::After(5s)));
     std::string body;
     for (;;) {
-      auto piece = co_await (*connection)->ReadSome(After(5s));
+      auto piece = co_await (*connection)->ReadSome(base::After(5s));
       CO_ASSERT_OK(piece);
       if (piece->empty()) break;
       body += *piece;
@@ -113,7 +113,7 @@ TEST(HttpServer, EndedStreamLeavesTheConnectionUsable) {
       }
     }
     EXPECT_EQ(body, "5\nhello6\nworld!");
-    auto after = co_await (*connection)->Send(Get("/next"), After(5s));
+    auto after = co_await (*connection)->Send(Get("/next"), base::After(5s));
     CO_ASSERT_OK(after);
     EXPECT_EQ(after->body, "after");
   });
@@ -129,14 +129,14 @@ TEST(HttpServer, AbortedStreamFailsTheReader) {
                         co_return;
                       });
     CO_ASSERT_TRUE(server.Listen().ok());
-    auto connection = co_await HttpConnection::Connect(server.endpoint(), After(5s));
+    auto connection = co_await HttpConnection::Connect(server.endpoint(), base::After(5s));
     CO_ASSERT_OK(connection);
-    CO_ASSERT_OK(co_await (*connection)->SendStreaming(Get("/"), After(5s)));
-    auto piece = co_await (*connection)->ReadSome(After(5s));
+    CO_ASSERT_OK(co_await (*connection)->SendStreaming(Get("/"), base::After(5s)));
+    auto piece = co_await (*connection)->ReadSome(base::After(5s));
     CO_ASSERT_OK(piece);
     stream->Abort();
     EXPECT_TRUE(stream->closed());
-    auto broken = co_await (*connection)->ReadSome(After(5s));
+    auto broken = co_await (*connection)->ReadSome(base::After(5s));
     EXPECT_EQ(broken.status().code(), base::StatusCode::kUnavailable) << broken.status().message();
   });
 }
@@ -154,13 +154,13 @@ TEST(HttpServer, FaultsWithoutAnswer) {
     CO_ASSERT_TRUE(server.Listen().ok());
     const Endpoint endpoint = server.endpoint();
 
-    auto held = co_await Fetch(endpoint, Get("/hold"), After(100ms));
+    auto held = co_await Fetch(endpoint, Get("/hold"), base::After(100ms));
     EXPECT_EQ(held.status().code(), base::StatusCode::kTimeout) << held.status().message();
-    auto dropped = co_await Fetch(endpoint, Get("/drop"), After(5s));
+    auto dropped = co_await Fetch(endpoint, Get("/drop"), base::After(5s));
     EXPECT_EQ(dropped.status().code(), base::StatusCode::kUnavailable) << dropped.status().message();
-    auto reset = co_await Fetch(endpoint, Get("/reset"), After(5s));
+    auto reset = co_await Fetch(endpoint, Get("/reset"), base::After(5s));
     EXPECT_EQ(reset.status().code(), base::StatusCode::kUnavailable) << reset.status().message();
-    auto forgot = co_await Fetch(endpoint, Get("/forgot"), After(5s));
+    auto forgot = co_await Fetch(endpoint, Get("/forgot"), base::After(5s));
     CO_ASSERT_OK(forgot);
     EXPECT_EQ(forgot->status, 500u);
   });
@@ -180,23 +180,23 @@ TEST(HttpServer, RestartsOnTheSamePort) {
                       });
     CO_ASSERT_TRUE(server.Listen().ok());
     const Endpoint endpoint = server.endpoint();
-    auto streaming = co_await HttpConnection::Connect(endpoint, After(5s));
+    auto streaming = co_await HttpConnection::Connect(endpoint, base::After(5s));
     CO_ASSERT_OK(streaming);
-    CO_ASSERT_OK(co_await (*streaming)->SendStreaming(Get("/stream"), After(5s)));
+    CO_ASSERT_OK(co_await (*streaming)->SendStreaming(Get("/stream"), base::After(5s)));
     CO_ASSERT_TRUE(stream != nullptr);
 
     server.StopListening();
     server.CloseConnections();
     EXPECT_FALSE(server.listening());
     EXPECT_TRUE(stream->closed());
-    auto ended = co_await (*streaming)->ReadSome(After(5s));
+    auto ended = co_await (*streaming)->ReadSome(base::After(5s));
     EXPECT_FALSE(ended.ok());
-    auto refused = co_await Fetch(endpoint, Get("/"), After(5s));
+    auto refused = co_await Fetch(endpoint, Get("/"), base::After(5s));
     EXPECT_EQ(refused.status().code(), base::StatusCode::kUnavailable);
 
     CO_ASSERT_TRUE(server.Listen(endpoint.port).ok());
     EXPECT_EQ(server.port(), endpoint.port);
-    auto back = co_await Fetch(endpoint, Get("/"), After(5s));
+    auto back = co_await Fetch(endpoint, Get("/"), base::After(5s));
     CO_ASSERT_OK(back);
     EXPECT_EQ(back->body, "up");
   });
@@ -206,11 +206,11 @@ TEST(HttpServer, HandlerMayAnswerLate) {
   test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
     HttpServer server(executor,
                       [](ServerExchange& exchange) -> asio::awaitable<void> {
-                        co_await SleepUntil(After(20ms));
+                        co_await base::SleepUntil(base::After(20ms));
                         exchange.Reply(200, "late");
                       });
     CO_ASSERT_TRUE(server.Listen().ok());
-    auto response = co_await Fetch(server.endpoint(), Get("/"), After(5s));
+    auto response = co_await Fetch(server.endpoint(), Get("/"), base::After(5s));
     CO_ASSERT_OK(response);
     EXPECT_EQ(response->body, "late");
   });

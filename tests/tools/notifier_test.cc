@@ -22,9 +22,9 @@ TEST(Notifier, WakesWaitersWhoseConditionNowHolds) {
         notifier.Notify();
       });
     }
-    EXPECT_TRUE(co_await notifier.WaitUntil([&] { return value == 3; }, net::After(5s)));
-    EXPECT_FALSE(co_await notifier.WaitUntil([&] { return value == 4; }, net::After(20ms)));
-    EXPECT_TRUE(co_await notifier.WaitUntil([] { return true; }, net::After(0ms)));
+    EXPECT_TRUE(co_await notifier.WaitUntil([&] { return value == 3; }, base::After(5s)));
+    EXPECT_FALSE(co_await notifier.WaitUntil([&] { return value == 4; }, base::After(20ms)));
+    EXPECT_TRUE(co_await notifier.WaitUntil([] { return true; }, base::After(0ms)));
   });
 }
 
@@ -44,7 +44,7 @@ TEST(Timers, CancelledCallbacksNeverRun) {
       later = true;
       notifier.Notify();
     });
-    EXPECT_TRUE(co_await notifier.WaitUntil([&] { return later; }, net::After(5s)));
+    EXPECT_TRUE(co_await notifier.WaitUntil([&] { return later; }, base::After(5s)));
     EXPECT_FALSE(ran);
   });
 }

@@ -53,7 +53,7 @@ net::Request ScriptedExecutor::MakeRequest(std::string body, std::string content
 }
 
 asio::awaitable<base::Result<net::ResponseHead>> ScriptedExecutor::Subscribe(json::object subscribe,
-                                                                            net::Deadline deadline) {
+                                                                            base::Deadline deadline) {
   CloseStream();
   auto connection = co_await net::HttpConnection::Connect(agent_, deadline);
   if (!connection.ok()) co_return connection.status();
@@ -71,7 +71,7 @@ void ScriptedExecutor::CloseStream() {
   decoded_ = 0;
 }
 
-asio::awaitable<base::Result<json::object>> ScriptedExecutor::NextEvent(net::Deadline deadline) {
+asio::awaitable<base::Result<json::object>> ScriptedExecutor::NextEvent(base::Deadline deadline) {
   for (;;) {
     // RecordIO: "<digits>\n<payload>".
     const std::size_t newline = stream_bytes_.find('\n', decoded_);
@@ -100,7 +100,7 @@ asio::awaitable<base::Result<json::object>> ScriptedExecutor::NextEvent(net::Dea
 
 asio::awaitable<base::Result<net::Response>> ScriptedExecutor::Post(std::string body,
                                                                     std::string content_type,
-                                                                    net::Deadline deadline) {
+                                                                    base::Deadline deadline) {
   if (!calls_ || !calls_->is_open()) {
     auto connection = co_await net::HttpConnection::Connect(agent_, deadline);
     if (!connection.ok()) co_return connection.status();

@@ -32,10 +32,10 @@ class ScriptedExecutor {
 
   // SUBSCRIBE on a new stream connection; returns the response head.
   boost::asio::awaitable<base::Result<net::ResponseHead>> Subscribe(
-      boost::json::object subscribe = {}, net::Deadline deadline = net::After(std::chrono::seconds(5)));
+      boost::json::object subscribe = {}, base::Deadline deadline = base::After(std::chrono::seconds(5)));
   // The next event on the stream.
   boost::asio::awaitable<base::Result<boost::json::object>> NextEvent(
-      net::Deadline deadline = net::After(std::chrono::seconds(5)));
+      base::Deadline deadline = base::After(std::chrono::seconds(5)));
   // Every byte the stream delivered so far (chunked encoding undone).
   const std::string& stream_bytes() const { return stream_bytes_; }
   void CloseStream();
@@ -43,7 +43,7 @@ class ScriptedExecutor {
   // POSTs `body` on the call connection (opened on first use).
   boost::asio::awaitable<base::Result<net::Response>> Post(
       std::string body, std::string content_type = "application/json",
-      net::Deadline deadline = net::After(std::chrono::seconds(5)));
+      base::Deadline deadline = base::After(std::chrono::seconds(5)));
   boost::asio::awaitable<base::Result<net::Response>> Send(const boost::json::object& call);
   boost::asio::awaitable<base::Result<net::Response>> Update(boost::json::object status);
 

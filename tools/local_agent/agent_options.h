@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "net/deadline.h"
+#include "base/deadline.h"
 
 namespace local_agent {
 
@@ -47,10 +47,10 @@ struct AgentOptions {
   bool acknowledge_updates = true;
   // Real agents answer 202 first and put ACKNOWLEDGED on the stream 5-20 ms
   // later; LAUNCH follows SUBSCRIBED by a few milliseconds in its own chunk.
-  net::Clock::duration ack_delay = 10ms;
-  net::Clock::duration launch_delay = 5ms;
+  base::Clock::duration ack_delay = 10ms;
+  base::Clock::duration launch_delay = 5ms;
   // HEARTBEAT events on the stream; zero means none (real agents: 30 min).
-  net::Clock::duration heartbeat_interval{0};
+  base::Clock::duration heartbeat_interval{0};
 
   uint16_t port = 0;  // 0: any free port
 };

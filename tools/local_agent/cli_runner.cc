@@ -110,7 +110,7 @@ void PrintUpdate(const StatusUpdateRecord& update) {
 // Prints updates until the task has ended; returns its terminal update.
 asio::awaitable<StatusUpdateRecord> FollowTask(FakeAgent& agent, const std::string& task_id) {
   for (std::size_t printed = 0;;) {
-    co_await agent.WaitUntil([&] { return agent.updates().size() > printed; }, net::kNoDeadline);
+    co_await agent.WaitUntil([&] { return agent.updates().size() > printed; }, base::kNoDeadline);
     while (printed < agent.updates().size()) {
       const StatusUpdateRecord update = agent.updates()[printed++];
       PrintUpdate(update);
@@ -124,12 +124,12 @@ asio::awaitable<StatusUpdateRecord> FollowTask(FakeAgent& agent, const std::stri
 // Waits for the executor to exit after its task ended, nudging it with
 // SHUTDOWN (which the agent enforces with SIGKILL) if it lingers.
 asio::awaitable<base::Result<ExitStatus>> AwaitExecutorExit(FakeAgent& agent) {
-  base::Result<ExitStatus> exit = co_await agent.WaitExecutorExit(net::After(kExitAfterTask));
+  base::Result<ExitStatus> exit = co_await agent.WaitExecutorExit(base::After(kExitAfterTask));
   if (exit.ok() || exit.status().code() != base::StatusCode::kTimeout) co_return exit;
   Say(fmt::format("the executor is still running {}s after its task ended; sending SHUTDOWN",
                   kExitAfterTask.count()));
   agent.Shutdown();
-  co_return co_await agent.WaitExecutorExit(net::After(agent.options().shutdown_grace + std::chrono::seconds(5)));
+  co_return co_await agent.WaitExecutorExit(base::After(agent.options().shutdown_grace + std::chrono::seconds(5)));
 }
 
 asio::awaitable<int> Supervise(FakeAgent& agent, const std::string& task_id) {
@@ -161,7 +161,7 @@ asio::awaitable<void> HandleInterrupts(FakeAgent& agent, const std::string& task
     } else if (count == 2) {
       Say("interrupted again: shutting the executor down (again to kill it)");
       agent.Shutdown();
-    } else if (ChildProcess* process = agent.executor_process()) {
+    } else if (base::ChildProcess* process = agent.executor_process()) {
       Say("interrupted a third time: killing the executor's process group");
       process->SignalGroup(SIGKILL);
     }

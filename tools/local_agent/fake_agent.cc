@@ -20,7 +20,7 @@ namespace local_agent {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
-using net::Clock;
+using base::Clock;
 
 namespace {
 
@@ -297,7 +297,7 @@ base::Status FakeAgent::StartExecutor(const ExecutorLaunch& launch) {
     return base::Status::Failed("cannot create sandbox " + launch.sandbox + ": " + strerror(errno));
   }
   executor_command_ = launch.path;
-  SpawnOptions spawn;
+  base::SpawnOptions spawn;
   spawn.path = launch.path;
   spawn.args = launch.args;
   spawn.environment = ExecutorEnvironment(launch.sandbox, launch.extra_environment);
@@ -306,7 +306,7 @@ base::Status FakeAgent::StartExecutor(const ExecutorLaunch& launch) {
     spawn.stdout_file = launch.sandbox + "/stdout";
     spawn.stderr_file = launch.sandbox + "/stderr";
   }
-  base::Result<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(executor_, spawn);
+  base::Result<std::unique_ptr<base::ChildProcess>> child = base::ChildProcess::Spawn(executor_, spawn);
   if (!child.ok()) return child.status();
   process_ = std::move(child).value();
   process_->OnExit([this](const ExitStatus& status) {
@@ -321,7 +321,7 @@ base::Status FakeAgent::StartExecutor(const ExecutorLaunch& launch) {
   return base::Status::Ok();
 }
 
-asio::awaitable<base::Result<ExitStatus>> FakeAgent::WaitExecutorExit(net::Deadline deadline) {
+asio::awaitable<base::Result<ExitStatus>> FakeAgent::WaitExecutorExit(base::Deadline deadline) {
   if (!process_) co_return base::Status::Failed("no executor process was started");
   co_return co_await process_->WaitExit(deadline);
 }
@@ -441,8 +441,8 @@ base::Status FakeAgent::StartListening() {
 
 void FakeAgent::Restart(const RestartOptions& restart) {
   StopListening();
-  const net::Clock::duration window = restart.reregistration.value_or(
-      std::chrono::duration_cast<net::Clock::duration>(options_.subscription_backoff_max));
+  const base::Clock::duration window = restart.reregistration.value_or(
+      std::chrono::duration_cast<base::Clock::duration>(options_.subscription_backoff_max));
   timers_.After(restart.downtime, [this, recovery = restart.recovery, window] {
     SetRecovery(recovery.count() > 0 ? RecoveryPhase::kContainerizer : RecoveryPhase::kReregistering);
     if (base::Status listening = StartListening(); !listening.ok()) {
@@ -476,11 +476,11 @@ std::optional<std::string> FakeAgent::TaskState(std::string_view task_id) const 
   return task->second.state;
 }
 
-asio::awaitable<bool> FakeAgent::WaitUntil(std::function<bool()> condition, net::Deadline deadline) {
+asio::awaitable<bool> FakeAgent::WaitUntil(std::function<bool()> condition, base::Deadline deadline) {
   co_return co_await changed_.WaitUntil(std::move(condition), deadline);
 }
 
-asio::awaitable<base::Result<StatusUpdateRecord>> FakeAgent::NextUpdate(net::Deadline deadline) {
+asio::awaitable<base::Result<StatusUpdateRecord>> FakeAgent::NextUpdate(base::Deadline deadline) {
   const bool arrived = co_await WaitUntil([this] { return next_update_ < updates_.size(); }, deadline);
   if (!arrived) {
     co_return base::Status::Timeout("no further status update arrived");
@@ -490,7 +490,7 @@ asio::awaitable<base::Result<StatusUpdateRecord>> FakeAgent::NextUpdate(net::Dea
 
 asio::awaitable<base::Result<StatusUpdateRecord>> FakeAgent::WaitForState(std::string task_id,
                                                                          std::string state,
-                                                                         net::Deadline deadline) {
+                                                                         base::Deadline deadline) {
   auto find = [&]() -> const StatusUpdateRecord* {
     for (const StatusUpdateRecord& record : updates_) {
       if (record.task_id == task_id && record.state == state &&
@@ -510,7 +510,7 @@ asio::awaitable<base::Result<StatusUpdateRecord>> FakeAgent::WaitForState(std::s
   co_return *find();
 }
 
-asio::awaitable<base::Status> FakeAgent::WaitSubscribed(net::Deadline deadline, int count) {
+asio::awaitable<base::Status> FakeAgent::WaitSubscribed(base::Deadline deadline, int count) {
   const bool subscribed = co_await WaitUntil(
       [this, count] { return subscription_ >= static_cast<uint64_t>(count); }, deadline);
   if (!subscribed) {

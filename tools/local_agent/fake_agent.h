@@ -29,20 +29,23 @@
 #include <string_view>
 #include <vector>
 
+#include "base/child_process.h"
 #include "base/status.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 #include "net/http_server.h"
 #include "tools/local_agent/agent_options.h"
 #include "tools/local_agent/call_validation.h"
-#include "tools/local_agent/child_process.h"
 #include "tools/local_agent/notifier.h"
 #include "tools/local_agent/timers.h"
 
 namespace local_agent {
 
+// How the executor process ended (WaitExecutorExit).
+using base::ExitStatus;
+
 // One request to the executor endpoint (or any other path) and the answer.
 struct CallRecord {
-  net::Clock::time_point at;
+  base::Clock::time_point at;
   std::string method;
   std::string target;
   std::string body;
@@ -64,7 +67,7 @@ const char* DispositionName(UpdateDisposition disposition);
 
 // A status update that got its 202 (or that the agent generated).
 struct StatusUpdateRecord {
-  net::Clock::time_point at;
+  base::Clock::time_point at;
   boost::json::object status;  // TaskStatus as the agent converted it
   std::string task_id;
   std::string state;
@@ -80,20 +83,20 @@ struct StatusUpdateRecord {
 
 // What an accepted SUBSCRIBE brought along.
 struct SubscribeRecord {
-  net::Clock::time_point at;
+  base::Clock::time_point at;
   std::vector<boost::json::object> unacknowledged_tasks;
   std::vector<std::string> unacknowledged_updates;  // uuids, base64
 };
 
 struct RestartOptions {
-  net::Clock::duration downtime{0};  // not listening at all
-  net::Clock::duration recovery{0};  // then every call gets 503
+  base::Clock::duration downtime{0};  // not listening at all
+  base::Clock::duration recovery{0};  // then every call gets 503
   // Then SUBSCRIBE is accepted and other calls get 503; when the window
   // closes an executor that has not re-subscribed is destroyed and its
   // tasks become TASK_LOST (TASK_GONE if partition-aware) with
   // REASON_EXECUTOR_REREGISTRATION_TIMEOUT. Default: the agent's
   // subscription_backoff_max (= --executor_reregistration_timeout).
-  std::optional<net::Clock::duration> reregistration;
+  std::optional<base::Clock::duration> reregistration;
 };
 
 struct ExecutorLaunch {
@@ -125,8 +128,8 @@ class FakeAgent {
   // within options.registration_timeout it is killed. When it exits, every
   // task not yet terminal becomes TASK_FAILED / REASON_EXECUTOR_TERMINATED.
   base::Status StartExecutor(const ExecutorLaunch& launch);
-  ChildProcess* executor_process() { return process_.get(); }
-  boost::asio::awaitable<base::Result<ExitStatus>> WaitExecutorExit(net::Deadline deadline);
+  base::ChildProcess* executor_process() { return process_.get(); }
+  boost::asio::awaitable<base::Result<ExitStatus>> WaitExecutorExit(base::Deadline deadline);
 
   // --- Scheduler side ---------------------------------------------------
   // Queues a task for the executor (delivered after SUBSCRIBED, or at once
@@ -180,15 +183,15 @@ class FakeAgent {
   bool stream_open() const;
 
   // The next record of updates() not returned before (a cursor).
-  boost::asio::awaitable<base::Result<StatusUpdateRecord>> NextUpdate(net::Deadline deadline);
+  boost::asio::awaitable<base::Result<StatusUpdateRecord>> NextUpdate(base::Deadline deadline);
   // The first update (applied or synthesized) putting `task_id` in `state`.
   boost::asio::awaitable<base::Result<StatusUpdateRecord>> WaitForState(std::string task_id,
                                                                        std::string state,
-                                                                       net::Deadline deadline);
+                                                                       base::Deadline deadline);
   // Until `count` SUBSCRIBEs have been accepted in total.
-  boost::asio::awaitable<base::Status> WaitSubscribed(net::Deadline deadline, int count = 1);
+  boost::asio::awaitable<base::Status> WaitSubscribed(base::Deadline deadline, int count = 1);
   // Until `condition()` holds; it is checked after every change of state.
-  boost::asio::awaitable<bool> WaitUntil(std::function<bool()> condition, net::Deadline deadline);
+  boost::asio::awaitable<bool> WaitUntil(std::function<bool()> condition, base::Deadline deadline);
 
  private:
   enum class ExecutorState { kRegistering, kRunning, kTerminating, kTerminated };
@@ -241,7 +244,7 @@ class FakeAgent {
   std::vector<SubscribeRecord> subscribes_;
   std::size_t next_update_ = 0;
 
-  std::unique_ptr<ChildProcess> process_;  // destroyed first: its callback uses the rest
+  std::unique_ptr<base::ChildProcess> process_;  // destroyed first: its callback uses the rest
 };
 
 }  // namespace local_agent

@@ -9,7 +9,7 @@ namespace local_agent {
 namespace asio = boost::asio;
 
 struct Notifier::Waiter {
-  explicit Waiter(asio::any_io_executor executor, net::Deadline deadline)
+  explicit Waiter(asio::any_io_executor executor, base::Deadline deadline)
       : timer(std::move(executor), deadline) {}
   asio::steady_timer timer;
   bool notified = false;
@@ -24,7 +24,7 @@ void Notifier::Notify() {
   }
 }
 
-asio::awaitable<bool> Notifier::Wait(net::Deadline deadline) {
+asio::awaitable<bool> Notifier::Wait(base::Deadline deadline) {
   // Waiters that timed out are still listed; only they hold the last reference.
   std::erase_if(waiters_, [](const auto& w) { return w.use_count() == 1; });
   const auto executor = co_await asio::this_coro::executor;
@@ -35,7 +35,7 @@ asio::awaitable<bool> Notifier::Wait(net::Deadline deadline) {
 }
 
 asio::awaitable<bool> Notifier::WaitUntil(std::function<bool()> condition,
-                                          net::Deadline deadline) {
+                                          base::Deadline deadline) {
   // (No co_await inside a condition: g++ 12 miscompiles that in loops.)
   for (;;) {
     if (condition()) co_return true;

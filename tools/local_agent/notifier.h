@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "net/deadline.h"
+#include "base/deadline.h"
 
 namespace local_agent {
 
@@ -22,11 +22,11 @@ class Notifier {
 
   // Waits for the next Notify(). False when the deadline passed (or the wait
   // was cancelled) first.
-  boost::asio::awaitable<bool> Wait(net::Deadline deadline);
+  boost::asio::awaitable<bool> Wait(base::Deadline deadline);
 
   // Waits until `condition()` holds, checking it now and after every
   // Notify(). False when the deadline passes first.
-  boost::asio::awaitable<bool> WaitUntil(std::function<bool()> condition, net::Deadline deadline);
+  boost::asio::awaitable<bool> WaitUntil(std::function<bool()> condition, base::Deadline deadline);
 
  private:
   struct Waiter;

@@ -19,7 +19,7 @@ Timers::Timers(asio::any_io_executor executor) : state_(std::make_shared<State>(
 
 Timers::~Timers() { CancelAll(); }
 
-void Timers::After(net::Clock::duration delay, std::function<void()> callback) {
+void Timers::After(base::Clock::duration delay, std::function<void()> callback) {
   auto timer = std::make_shared<asio::steady_timer>(state_->executor, delay);
   state_->pending.push_back(timer);
   timer->async_wait([weak = std::weak_ptr<State>(state_), generation = state_->generation,

@@ -10,7 +10,7 @@
 #include <functional>
 #include <memory>
 
-#include "net/deadline.h"
+#include "base/deadline.h"
 
 namespace local_agent {
 
@@ -21,7 +21,7 @@ class Timers {
   Timers(const Timers&) = delete;
   Timers& operator=(const Timers&) = delete;
 
-  void After(net::Clock::duration delay, std::function<void()> callback);
+  void After(base::Clock::duration delay, std::function<void()> callback);
   void CancelAll();
 
  private:

@@ -15,7 +15,7 @@
 #include <chrono>
 #include <optional>
 
-namespace net {
+namespace base {
 
 using Clock = std::chrono::steady_clock;
 using Deadline = Clock::time_point;
@@ -65,4 +65,4 @@ inline boost::asio::awaitable<bool> Cancelled() {
   co_return state.cancelled() != boost::asio::cancellation_type::none;
 }
 
-}  // namespace net
+}  // namespace base

@@ -1,7 +1,9 @@
-#include "tools/local_agent/child_process.h"
+#include "base/child_process.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,7 +14,7 @@
 
 #include "tests/support/coroutine_test.h"
 
-namespace local_agent {
+namespace base {
 namespace {
 
 namespace asio = boost::asio;
@@ -56,7 +58,7 @@ TEST(ChildProcess, GetsExactlyTheGivenEnvironmentAndDirectory) {
     options.stdout_file = dir.path() + "/stdout";
     auto child = ChildProcess::Spawn(executor, options);
     CO_ASSERT_OK(child);
-    auto exit = co_await (*child)->WaitExit(net::After(10s));
+    auto exit = co_await (*child)->WaitExit(base::After(10s));
     CO_ASSERT_OK(exit);
     EXPECT_TRUE(exit->success());
     EXPECT_EQ(ReadFile(dir.path() + "/stdout"), "B=2\nA=one two\n");
@@ -70,7 +72,7 @@ TEST(ChildProcess, GetsExactlyTheGivenEnvironmentAndDirectory) {
                                      return o;
                                    }());
     CO_ASSERT_OK(pwd);
-    CO_ASSERT_OK(co_await (*pwd)->WaitExit(net::After(10s)));
+    CO_ASSERT_OK(co_await (*pwd)->WaitExit(base::After(10s)));
     EXPECT_EQ(ReadFile(dir.path() + "/pwd"), dir.path() + "\n");
     EXPECT_EQ(ReadFile(dir.path() + "/err"), "oops\n");
   });
@@ -82,7 +84,7 @@ TEST(ChildProcess, ReportsExitCodesAndRunsTheExitCallback) {
     CO_ASSERT_OK(child);
     std::optional<ExitStatus> seen;
     (*child)->OnExit([&](const ExitStatus& status) { seen = status; });
-    auto exit = co_await (*child)->WaitExit(net::After(10s));
+    auto exit = co_await (*child)->WaitExit(base::After(10s));
     CO_ASSERT_OK(exit);
     EXPECT_EQ(exit->code, 7);
     EXPECT_EQ(exit->signal, 0);
@@ -101,14 +103,88 @@ TEST(ChildProcess, RunsInItsOwnProcessGroupAndCanBeSignalled) {
     const pid_t pid = (*child)->pid();
     EXPECT_EQ(getpgid(pid), pid);
     EXPECT_NE(getpgid(pid), getpgrp());
-    auto still = co_await (*child)->WaitExit(net::After(20ms));
-    EXPECT_EQ(still.status().code(), base::StatusCode::kTimeout);
+    auto still = co_await (*child)->WaitExit(base::After(20ms));
+    EXPECT_EQ(still.status().code(), StatusCode::kTimeout);
     CO_ASSERT_TRUE((*child)->SignalGroup(SIGTERM).ok());
-    auto exit = co_await (*child)->WaitExit(net::After(10s));
+    auto exit = co_await (*child)->WaitExit(base::After(10s));
     CO_ASSERT_OK(exit);
     EXPECT_EQ(exit->signal, SIGTERM);
     EXPECT_EQ(exit->ToString(), "killed by signal 15 (Terminated)");
     EXPECT_FALSE((*child)->Signal(SIGTERM).ok());  // nothing left to signal
+  });
+}
+
+TEST(ChildProcess, GivesInputOnStdinAndCapturesStdout) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    SpawnOptions options = Shell("read -r line; echo \"got [$line]\"; cat");
+    options.input = "first\nsecond, no newline";
+    options.capture_stdout_limit = 1024;
+    auto child = ChildProcess::Spawn(executor, options);
+    CO_ASSERT_OK(child);
+    auto exit = co_await (*child)->WaitExit(base::After(10s));
+    CO_ASSERT_OK(exit);
+    EXPECT_TRUE(exit->success());
+    EXPECT_EQ((*child)->captured_stdout(), "got [first]\nsecond, no newline");
+    EXPECT_FALSE((*child)->stdout_truncated());
+  });
+}
+
+TEST(ChildProcess, KeepsOnlyTheCaptureLimitButReadsEverything) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    // 200 KB: more than a pipe holds, so the child would block if we
+    // stopped reading at the limit.
+    SpawnOptions options = Shell("head -c 200000 /dev/zero | tr '\\0' x");
+    options.capture_stdout_limit = 10;
+    auto child = ChildProcess::Spawn(executor, options);
+    CO_ASSERT_OK(child);
+    auto exit = co_await (*child)->WaitExit(base::After(10s));
+    CO_ASSERT_OK(exit);
+    EXPECT_TRUE(exit->success());
+    EXPECT_EQ((*child)->captured_stdout(), "xxxxxxxxxx");
+    EXPECT_TRUE((*child)->stdout_truncated());
+  });
+}
+
+TEST(ChildProcess, WaitsForTheEndOfACapturedStdout) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    // The shell exits at once; a grandchild keeps stdout open for a while.
+    SpawnOptions options = Shell("(sleep 30; echo late) & echo early");
+    options.capture_stdout_limit = 100;
+    auto child = ChildProcess::Spawn(executor, options);
+    CO_ASSERT_OK(child);
+    auto exit = co_await (*child)->WaitExit(base::After(300ms));
+    EXPECT_EQ(exit.status().code(), StatusCode::kTimeout);
+    EXPECT_THAT(exit.status().message(), ::testing::HasSubstr("stdout is still open"));
+    EXPECT_FALSE((*child)->running());
+    // The destructor takes the whole process group, the sleeper included.
+  });
+}
+
+TEST(ChildProcess, RefusesInputThatDoesNotFitThePipe) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    SpawnOptions options = Shell("cat >/dev/null");
+    options.input = std::string(1 << 20, 'x');
+    auto child = ChildProcess::Spawn(executor, options);
+    EXPECT_EQ(child.status().code(), StatusCode::kInvalid);
+    co_return;
+  });
+}
+
+TEST(ChildProcess, InheritsNoDescriptorBeyondTheStandardThree) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    // A descriptor of ours without O_CLOEXEC, as Asio opens its sockets.
+    const int leaky = open("/dev/null", O_RDONLY);
+    CO_ASSERT_TRUE(leaky >= 3);
+    SpawnOptions options = Shell("ls /proc/self/fd");
+    options.capture_stdout_limit = 1024;
+    options.input = "x";
+    auto child = ChildProcess::Spawn(executor, options);
+    close(leaky);
+    CO_ASSERT_OK(child);
+    auto exit = co_await (*child)->WaitExit(base::After(10s));
+    CO_ASSERT_OK(exit);
+    // 0, 1, 2, and the directory `ls` itself opened.
+    EXPECT_EQ((*child)->captured_stdout(), "0\n1\n2\n3\n");
   });
 }
 
@@ -127,10 +203,10 @@ TEST(ChildProcess, DestructionKillsARunningProcess) {
     auto child = ChildProcess::Spawn(executor, Shell("exec sleep 30"));
     CO_ASSERT_OK(child);
     const pid_t pid = (*child)->pid();
-    child = base::Status::Cancelled("destroyed");  // reaped by the destructor
+    child = Status::Cancelled("destroyed");  // reaped by the destructor
     EXPECT_EQ(kill(pid, 0), -1);
   });
 }
 
 }  // namespace
-}  // namespace local_agent
+}  // namespace base
