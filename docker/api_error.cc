@@ -58,16 +58,32 @@ base::StatusCode PullFailureCode(unsigned http_status, std::string_view message)
   // Lower-case needles; matched case-insensitively.
   static constexpr std::array<std::string_view, 3> kMissing = {"not found", "manifest unknown",
                                                                "does not exist"};
-  static constexpr std::array<std::string_view, 5> kRefused = {
-      "unauthorized", "authentication required", "no basic auth credentials", "denied",
-      "invalid reference format"};
+  static constexpr std::array<std::string_view, 2> kRefused = {"denied", "invalid reference format"};
   for (std::string_view needle : kMissing) {
     if (ContainsIgnoringCase(message, needle)) return base::StatusCode::kNotFound;
   }
+  if (IsAuthenticationFailure(message)) return base::StatusCode::kFailed;
   for (std::string_view needle : kRefused) {
     if (ContainsIgnoringCase(message, needle)) return base::StatusCode::kFailed;
   }
   return base::StatusCode::kUnavailable;
+}
+
+bool IsAuthenticationFailure(std::string_view message) {
+  // Lower-case needles; matched case-insensitively.
+  static constexpr std::array<std::string_view, 3> kUnauthenticated = {
+      "unauthorized", "authentication required", "no basic auth credentials"};
+  return std::any_of(kUnauthenticated.begin(), kUnauthenticated.end(),
+                     [&](std::string_view needle) { return ContainsIgnoringCase(message, needle); });
+}
+
+base::Status PullFailure(std::string_view registry, unsigned http_status, std::string_view message) {
+  const base::StatusCode code = PullFailureCode(http_status, message);
+  if (code == base::StatusCode::kFailed && IsAuthenticationFailure(message)) {
+    return base::Status::Error(code, "authentication failed for registry " + std::string(registry) + ": " +
+                                         std::string(message));
+  }
+  return base::Status::Error(code, (http_status ? std::to_string(http_status) + " " : "") + std::string(message));
 }
 
 }  // namespace docker

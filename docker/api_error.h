@@ -28,4 +28,15 @@ base::Status ErrorFromResponse(std::string_view step, unsigned http_status, std:
 // other 5xx and stream errors are Unavailable (a retry may help).
 base::StatusCode PullFailureCode(unsigned http_status, std::string_view message);
 
+// Whether Docker's message says the registry refused the credentials sent,
+// or wanted some and got none ("unauthorized: authentication required",
+// "no basic auth credentials"). Never retried: the same credentials fail again.
+bool IsAuthenticationFailure(std::string_view message);
+
+// A failed pull from `registry` (the image's domain) as a Status with
+// PullFailureCode's code. The message is Docker's, after the HTTP status
+// when there was one ("500 ..."); for an authentication failure it is
+// "authentication failed for registry <registry>: <Docker's message>".
+base::Status PullFailure(std::string_view registry, unsigned http_status, std::string_view message);
+
 }  // namespace docker

@@ -48,7 +48,7 @@ net::Request NewRequest(http::verb method, std::string target) {
 
 bool IsSuccess(unsigned status) { return status >= 200 && status < 300; }
 
-std::string DescribeDuration(net::Clock::duration d) {
+std::string DescribeDuration(base::Clock::duration d) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
   return std::to_string(ms) + " ms";
@@ -56,7 +56,7 @@ std::string DescribeDuration(net::Clock::duration d) {
 
 // Reads a streaming body to its end, keeping at most `max` bytes.
 asio::awaitable<base::Result<std::string>> ReadBody(net::HttpConnection& connection,
-                                                    net::Deadline deadline, std::size_t max) {
+                                                    base::Deadline deadline, std::size_t max) {
   std::string body;
   for (;;) {
     base::Result<std::string_view> piece = co_await connection.ReadSome(deadline);
@@ -68,7 +68,7 @@ asio::awaitable<base::Result<std::string>> ReadBody(net::HttpConnection& connect
 
 // The error for a streaming response that is not 2xx: its body is Docker's message.
 asio::awaitable<base::Status> StreamError(std::string_view step, unsigned status,
-                                          net::HttpConnection& connection, net::Deadline deadline) {
+                                          net::HttpConnection& connection, base::Deadline deadline) {
   base::Result<std::string> body = co_await ReadBody(connection, deadline, kMaxErrorBody);
   co_return ErrorFromResponse(step, status, body.ok() ? *body : std::string());
 }
@@ -102,7 +102,7 @@ asio::awaitable<base::Result<ExitStatus>> ExitWaiter::Result() {
   // The frame owns what it reads from, so the waiter may go away meanwhile.
   std::unique_ptr<net::HttpConnection> connection = std::move(connection_);
   const std::string step = step_;
-  base::Result<std::string> body = co_await ReadBody(*connection, net::kNoDeadline, kMaxWaitBody);
+  base::Result<std::string> body = co_await ReadBody(*connection, base::kNoDeadline, kMaxWaitBody);
   if (!body.ok()) co_return body.status().Wrap(step);
   base::Result<ExitStatus> exit = ParseExitStatus(*body);
   if (!exit.ok()) co_return exit.status().Wrap(step);
@@ -111,7 +111,7 @@ asio::awaitable<base::Result<ExitStatus>> ExitWaiter::Result() {
 
 // --- Client plumbing ----------------------------------------------------------
 
-Client::Client(net::Endpoint endpoint, net::Clock::duration call_timeout)
+Client::Client(net::Endpoint endpoint, base::Clock::duration call_timeout)
     : endpoint_(std::move(endpoint)), call_timeout_(call_timeout) {}
 
 asio::awaitable<base::Status> Client::Negotiate() {
@@ -141,7 +141,7 @@ std::string Client::Versioned(std::string_view path) const {
 
 asio::awaitable<base::Result<net::Response>> Client::Call(std::string_view step,
                                                           net::Request request,
-                                                          net::Deadline deadline, unsigned success,
+                                                          base::Deadline deadline, unsigned success,
                                                           unsigned also_success) {
   const base::Status negotiated = co_await EnsureNegotiated();
   if (!negotiated.ok()) co_return negotiated.Wrap(step);
@@ -155,7 +155,7 @@ asio::awaitable<base::Result<net::Response>> Client::Call(std::string_view step,
 }
 
 asio::awaitable<base::Result<Client::Stream>> Client::Open(net::Request request,
-                                                           net::Deadline deadline) {
+                                                           base::Deadline deadline) {
   const base::Status negotiated = co_await EnsureNegotiated();
   if (!negotiated.ok()) co_return negotiated;
   request.target = Versioned(request.target);
@@ -179,7 +179,7 @@ asio::awaitable<base::Result<ImageInfo>> Client::InspectImage(std::string image)
 asio::awaitable<base::Status> Client::PullOnce(const ImageReference& image,
                                                const std::string& registry_auth,
                                                const PullProgressHandler& progress,
-                                               net::Clock::duration stall_timeout) {
+                                               base::Clock::duration stall_timeout) {
   net::Request request =
       NewRequest(http::verb::post, "/images/create?fromImage=" + Escape(image.Repository()) +
                                        "&tag=" + Escape(image.PullTag()));
@@ -192,42 +192,42 @@ asio::awaitable<base::Status> Client::PullOnce(const ImageReference& image,
   const base::Status negotiated = co_await EnsureNegotiated();
   if (!negotiated.ok()) co_return negotiated;
 
-  base::Result<Stream> stream = co_await Open(std::move(request), net::After(stall_timeout));
+  base::Result<Stream> stream = co_await Open(std::move(request), base::After(stall_timeout));
   if (!stream.ok()) {
     co_return stream.status().code() == base::StatusCode::kTimeout ? stalled() : stream.status();
   }
   net::HttpConnection& connection = *stream->connection;
   if (!IsSuccess(stream->head.status)) {
     base::Result<std::string> body = co_await ReadBody(connection, CallDeadline(), kMaxErrorBody);
-    const std::string message = DockerMessage(body.ok() ? *body : std::string());
-    co_return base::Status::Error(PullFailureCode(stream->head.status, message),
-                                  std::to_string(stream->head.status) + " " + message);
+    co_return PullFailure(image.domain, stream->head.status, DockerMessage(body.ok() ? *body : std::string()));
   }
   PullProgressParser parser(progress);
   for (;;) {
-    base::Result<std::string_view> piece = co_await connection.ReadSome(net::After(stall_timeout));
+    base::Result<std::string_view> piece = co_await connection.ReadSome(base::After(stall_timeout));
     if (!piece.ok()) {
       co_return piece.status().code() == base::StatusCode::kTimeout ? stalled() : piece.status();
     }
-    if (piece->empty()) co_return parser.Finish();
-    if (base::Status fed = parser.Feed(*piece); !fed.ok()) co_return fed;
+    // In-stream errors arrive with Docker's words and PullFailureCode's code.
+    const base::Status fed = piece->empty() ? parser.Finish() : parser.Feed(*piece);
+    if (!fed.ok() && IsAuthenticationFailure(fed.message())) co_return PullFailure(image.domain, 0, fed.message());
+    if (!fed.ok() || piece->empty()) co_return fed;
   }
 }
 
 asio::awaitable<base::Status> Client::Pull(ImageReference image, std::string registry_auth,
                                            PullProgressHandler progress,
-                                           net::Clock::duration stall_timeout) {
+                                           base::Clock::duration stall_timeout) {
   base::Status status = co_await PullOnce(image, registry_auth, progress, stall_timeout);
   co_return status.Wrap("pull image " + image.PullName());
 }
 
 asio::awaitable<base::Status> Client::PullWithRetry(ImageReference image, std::string registry_auth,
                                                     PullProgressHandler progress,
-                                                    net::Clock::duration stall_timeout,
+                                                    base::Clock::duration stall_timeout,
                                                     RetryPolicy retry) {
   const std::string step = "pull image " + image.PullName();
   std::string attempts_text;
-  net::Clock::duration backoff = retry.first_backoff;
+  base::Clock::duration backoff = retry.first_backoff;
   const int max_attempts = std::max(retry.attempts, 1);
   base::Status status;
   int attempt = 0;
@@ -238,7 +238,7 @@ asio::awaitable<base::Status> Client::PullWithRetry(ImageReference image, std::s
     attempts_text +=
         (attempt > 1 ? "; #" : "#") + std::to_string(attempt) + ": " + status.message();
     if (!status.transient() || attempt == max_attempts) break;
-    const bool slept = co_await net::SleepUntil(net::After(backoff));
+    const bool slept = co_await base::SleepUntil(base::After(backoff));
     if (!slept) {
       status = base::Status::Cancelled("cancelled while waiting to retry");
       attempts_text += "; cancelled while waiting to retry";
@@ -291,7 +291,7 @@ asio::awaitable<base::Status> Client::Stop(std::string id, std::chrono::seconds 
   net::Request request =
       NewRequest(http::verb::post, ContainerPath(id, "/stop?t=" + std::to_string(grace.count())));
   const base::Result<net::Response> response =
-      co_await Call(step, std::move(request), net::After(grace + call_timeout_), 204, 304);
+      co_await Call(step, std::move(request), base::After(grace + call_timeout_), 204, 304);
   co_return response.status();
 }
 
@@ -348,7 +348,7 @@ asio::awaitable<base::Result<LogsOutcome>> Client::Logs(std::string id, LogsOpti
   LogDemuxer demuxer(raw ? LogDemuxer::Framing::kRaw : LogDemuxer::Framing::kMultiplexed,
                      std::move(handler), options.max_line);
   for (;;) {
-    const net::Deadline deadline = options.follow ? net::kNoDeadline : CallDeadline();
+    const base::Deadline deadline = options.follow ? base::kNoDeadline : CallDeadline();
     base::Result<std::string_view> piece = co_await connection.ReadSome(deadline);
     if (!piece.ok()) {
       demuxer.Finish();  // deliver what arrived before the failure

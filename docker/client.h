@@ -28,7 +28,7 @@
 #include "docker/log_demux.h"
 #include "docker/pull_progress.h"
 #include "docker/responses.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 #include "net/endpoint.h"
 #include "net/http_client.h"
 
@@ -44,8 +44,8 @@ enum class WaitCondition {
 
 struct RetryPolicy {
   int attempts = 5;
-  net::Clock::duration first_backoff = std::chrono::seconds(1);  // doubled after each failure
-  net::Clock::duration max_backoff = std::chrono::seconds(16);
+  base::Clock::duration first_backoff = std::chrono::seconds(1);  // doubled after each failure
+  base::Clock::duration max_backoff = std::chrono::seconds(16);
 };
 
 struct LogsOptions {
@@ -88,7 +88,7 @@ class ExitWaiter {
 class Client {
  public:
   explicit Client(net::Endpoint endpoint,
-                  net::Clock::duration call_timeout = std::chrono::seconds(30));
+                  base::Clock::duration call_timeout = std::chrono::seconds(30));
 
   // GET /_ping and pick the API version (ChooseApiVersion); refuses daemons
   // below 1.30. Other calls negotiate on first use if this was not called.
@@ -105,13 +105,13 @@ class Client {
   // PullFailureCode; a stall is kTimeout.
   boost::asio::awaitable<base::Status> Pull(ImageReference image, std::string registry_auth,
                                             PullProgressHandler progress,
-                                            net::Clock::duration stall_timeout);
+                                            base::Clock::duration stall_timeout);
   // Pull, retried with exponential backoff while failures are transient
   // (Unavailable, Timeout). A failure over several attempts lists each one.
   boost::asio::awaitable<base::Status> PullWithRetry(ImageReference image,
                                                      std::string registry_auth,
                                                      PullProgressHandler progress,
-                                                     net::Clock::duration stall_timeout,
+                                                     base::Clock::duration stall_timeout,
                                                      RetryPolicy retry = {});
 
   // The new container's id. kConflict when the name is taken, NotFound when
@@ -151,17 +151,17 @@ class Client {
   // `also_success` (0: none); failures name `step`.
   boost::asio::awaitable<base::Result<net::Response>> Call(std::string_view step,
                                                            net::Request request,
-                                                           net::Deadline deadline, unsigned success,
+                                                           base::Deadline deadline, unsigned success,
                                                            unsigned also_success = 0);
-  boost::asio::awaitable<base::Result<Stream>> Open(net::Request request, net::Deadline deadline);
+  boost::asio::awaitable<base::Result<Stream>> Open(net::Request request, base::Deadline deadline);
   boost::asio::awaitable<base::Status> PullOnce(const ImageReference& image,
                                                 const std::string& registry_auth,
                                                 const PullProgressHandler& progress,
-                                                net::Clock::duration stall_timeout);
-  net::Deadline CallDeadline() const { return net::After(call_timeout_); }
+                                                base::Clock::duration stall_timeout);
+  base::Deadline CallDeadline() const { return base::After(call_timeout_); }
 
   net::Endpoint endpoint_;
-  net::Clock::duration call_timeout_;
+  base::Clock::duration call_timeout_;
   std::optional<ApiVersion> version_;
 };
 

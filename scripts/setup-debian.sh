@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static
+  docker-registry apache2-utils  # a real registry with htpasswd auth for pull tests
 )
 
 missing=()

@@ -75,5 +75,36 @@ TEST(PullFailureCode, RetriesOnlyWhatAnotherAttemptMayCure) {
   }
 }
 
+struct FailureCase {
+  unsigned status;
+  std::string message;
+  base::StatusCode code;
+  std::string expected;
+};
+
+TEST(PullFailure, SaysWhichRegistryRefusedTheCredentials) {
+  const FailureCase cases[] = {
+      {500, "unauthorized: authentication required", base::StatusCode::kFailed,
+       "authentication failed for registry 127.0.0.1:5000: unauthorized: authentication required"},
+      {500, R"(Head "http://127.0.0.1:5000/v2/x/manifests/1": no basic auth credentials)", base::StatusCode::kFailed,
+       R"(authentication failed for registry 127.0.0.1:5000: Head "http://127.0.0.1:5000/v2/x/manifests/1": )"
+       R"(no basic auth credentials)"},
+      {0, "Unauthorized: authentication required", base::StatusCode::kFailed,
+       "authentication failed for registry 127.0.0.1:5000: Unauthorized: authentication required"},
+      {404, "manifest for 127.0.0.1:5000/x:nope not found: manifest unknown", base::StatusCode::kNotFound,
+       "404 manifest for 127.0.0.1:5000/x:nope not found: manifest unknown"},
+      {500, "denied: requested access to the resource is denied", base::StatusCode::kFailed,
+       "500 denied: requested access to the resource is denied"},
+      {0, "filesystem layer verification failed", base::StatusCode::kUnavailable,
+       "filesystem layer verification failed"},
+  };
+  for (const FailureCase& c : cases) {
+    const base::Status status = PullFailure("127.0.0.1:5000", c.status, c.message);
+    EXPECT_EQ(status.code(), c.code) << c.message;
+    EXPECT_EQ(status.message(), c.expected);
+    EXPECT_EQ(IsAuthenticationFailure(c.message), c.expected.starts_with("authentication failed")) << c.message;
+  }
+}
+
 }  // namespace
 }  // namespace docker

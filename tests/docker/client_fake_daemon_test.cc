@@ -292,6 +292,33 @@ TEST(ClientFakeDaemon, PullWithRetryGivesUpAtOnceOnPermanentFailures) {
   }
 }
 
+TEST(ClientFakeDaemon, PullSaysWhichRegistryRefusedTheCredentials) {
+  const std::string answers[] = {
+      Reply("500 Internal Server Error", "", R"({"message":"unauthorized: authentication required"})"),
+      kChunkedHead + Chunk(R"({"error":"unauthorized: authentication required"})") + kEndOfChunks,
+  };
+  for (const std::string& answer : answers) {
+    asio::io_context io;
+    int attempts = 0;
+    FakeDaemon daemon(io, [&](const std::string& head) -> std::optional<std::string> {
+      if (Asks(head, "GET /_ping")) return Ping("1.41");
+      ++attempts;
+      return answer;
+    });
+    Client client(daemon.endpoint(), 5s);
+    base::Status status;
+    ASSERT_TRUE(Drive(io, daemon, [&]() -> asio::awaitable<void> {
+      status = co_await client.PullWithRetry(*ParseImageReference("127.0.0.1:5000/x:1"), "e30=", nullptr, 5s,
+                                             RetryPolicy{.attempts = 3, .first_backoff = 1ms});
+    }));
+    EXPECT_EQ(attempts, 1) << answer;
+    EXPECT_EQ(status.code(), base::StatusCode::kFailed) << answer;
+    EXPECT_EQ(status.message(),
+              "pull image 127.0.0.1:5000/x:1: authentication failed for registry 127.0.0.1:5000: "
+              "unauthorized: authentication required");
+  }
+}
+
 TEST(ClientFakeDaemon, WaitIsRegisteredAtTheHeadAndAnsweredByTheBody) {
   asio::io_context io;
   FakeDaemon daemon(io, [](const std::string& head) -> std::optional<std::string> {
@@ -328,7 +355,7 @@ TEST(ClientFakeDaemon, WaitResultEndsWhenTheCallerCancels) {
     registered = waiter.ok();
     if (!registered) co_return;
     // The caller's own deadline cancels the read through Asio cancellation.
-    exit = co_await net::WithDeadline(waiter->Result(), net::After(50ms));
+    exit = co_await base::WithDeadline(waiter->Result(), base::After(50ms));
   }));
   EXPECT_TRUE(registered);
   EXPECT_FALSE(exit.has_value());
