@@ -8,6 +8,10 @@ namespace executor {
 namespace {
 constexpr std::size_t kMinSecretLength = 4;
 constexpr std::string_view kSecretWords[] = {"SECRET", "PASSWORD", "TOKEN", "KEY", "CREDENTIAL"};
+
+// A vault:// reference names where a secret lives, not the secret; the
+// operator needs to see it (upstream printed it too).
+bool IsVaultReference(std::string_view value) { return value.starts_with("vault://"); }
 }  // namespace
 
 bool Redactor::IsSecretName(std::string_view name) {
@@ -28,9 +32,9 @@ void Redactor::AddSecret(std::string_view value) {
 void Redactor::AddSecretsFromEnvironment(const std::vector<std::string>& entries) {
   for (const std::string& entry : entries) {
     const std::size_t eq = entry.find('=');
-    if (eq != std::string::npos && IsSecretName(std::string_view(entry).substr(0, eq))) {
-      AddSecret(std::string_view(entry).substr(eq + 1));
-    }
+    if (eq == std::string::npos) continue;
+    const std::string_view value = std::string_view(entry).substr(eq + 1);
+    if (IsSecretName(std::string_view(entry).substr(0, eq)) && !IsVaultReference(value)) AddSecret(value);
   }
 }
 
@@ -48,7 +52,10 @@ std::string Redactor::MaskEntry(std::string_view entry) const {
   const std::size_t eq = entry.find('=');
   if (eq == std::string_view::npos) return Scrub(entry);
   const std::string_view name = entry.substr(0, eq);
-  if (IsSecretName(name) && eq + 1 < entry.size()) return std::string(name) + "=" + std::string(kRedacted);
+  const std::string_view value = entry.substr(eq + 1);
+  if (IsSecretName(name) && !value.empty() && !IsVaultReference(value)) {
+    return std::string(name) + "=" + std::string(kRedacted);
+  }
   return std::string(name) + "=" + Scrub(entry.substr(eq + 1));
 }
 

@@ -1,7 +1,8 @@
 // Redactor: keeps secrets out of everything the executor writes.
 //
 // Two rules: a value whose variable name says it is secret (SECRET,
-// PASSWORD, TOKEN, KEY, CREDENTIAL, in any case) is masked whole; and every
+// PASSWORD, TOKEN, KEY, CREDENTIAL, in any case) is masked whole, unless it
+// is only a vault:// reference to one; and every
 // value known to be secret (those, plus values resolved later from Vault) is
 // replaced wherever it appears in a log line, however it got there.
 #pragma once

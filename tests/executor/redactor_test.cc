@@ -33,6 +33,14 @@ TEST(Redactor, ScrubsKnownValuesWherever_TheyAppear) {
   EXPECT_EQ(redactor.MaskEntry("URL=postgres://u:hunter22@db"), "URL=postgres://u:[REDACTED]@db");
 }
 
+TEST(Redactor, VaultReferencesAreShownNotRemembered) {
+  Redactor redactor;
+  redactor.AddSecretsFromEnvironment({"DB_PASSWORD=vault://secret/db?key=password"});
+  EXPECT_TRUE(redactor.empty());
+  EXPECT_EQ(redactor.MaskEntry("DB_PASSWORD=vault://secret/db?key=password"),
+            "DB_PASSWORD=vault://secret/db?key=password");
+}
+
 TEST(Redactor, LongerSecretsWinOverTheirPrefixes) {
   Redactor redactor;
   redactor.AddSecret("abcd");
