@@ -5,9 +5,12 @@
 //   * LAUNCH -> TASK_RUNNING at the agent, against the raw Docker
 //     create+start of the same container measured in the same run;
 //   * idle VmRSS and PSS of an executor supervising a running task;
-//   * idle CPU time and wake-ups (context switches) per minute.
+//   * idle CPU time and wake-ups (context switches) per minute;
+//   * the same for an executor polling a fake Sidecar every second
+//     (health checks on, a catalogue of --sidecar-services services).
 //
-// Usage: executor-bench [--runs N] [--idle-seconds S]
+// Usage: executor-bench [--runs N] [--idle-seconds S] [--sidecar-services N]
+//                       [--section all|sidecar]
 // Needs the Docker daemon and the local busybox test image.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,6 +30,7 @@
 
 #include "docker/client.h"
 #include "executor/container_name.h"
+#include "tests/fakes/fake_sidecar.h"
 #include "tools/local_agent/fake_agent.h"
 #include "tools/local_agent/task_info_builder.h"
 
@@ -37,10 +41,13 @@ using namespace std::chrono_literals;
 using Wall = std::chrono::system_clock;
 
 constexpr char kImage[] = "sidecar-executor-test/busybox:1";
+constexpr char kHost[] = "bench-host";  // the agent's host in the fake Sidecar
 
 struct Options {
   int runs = 20;
   int idle_seconds = 60;
+  int sidecar_services = 200;  // in the state document each poll reads
+  bool sidecar_only = false;
 };
 
 struct Figures {
@@ -51,6 +58,11 @@ struct Figures {
   long pss_kib = 0;
   double idle_cpu_ms_per_min = 0;
   double wakeups_per_min = 0;
+  double polling_cpu_ms_per_min = 0;
+  double polling_wakeups_per_min = 0;
+  double polling_voluntary_per_min = 0;
+  double polls_per_min = 0;
+  std::size_t sidecar_document_bytes = 0;
   std::string failure;
 };
 
@@ -91,6 +103,7 @@ long ProcField(const std::string& path, const std::string& key) {
 struct CpuSample {
   double cpu_ms = 0;
   long switches = 0;
+  long voluntary = 0;  // the thread blocked and was woken: a wake-up
 };
 
 CpuSample SampleCpu(pid_t pid) {
@@ -105,7 +118,8 @@ CpuSample SampleCpu(pid_t pid) {
   CpuSample sample;
   sample.cpu_ms = (std::stod(values[11]) + std::stod(values[12])) * 1000.0 / ticks;
   const std::string status = "/proc/" + std::to_string(pid) + "/status";
-  sample.switches = ProcField(status, "voluntary_ctxt_switches:") + ProcField(status, "nonvoluntary_ctxt_switches:");
+  sample.voluntary = ProcField(status, "voluntary_ctxt_switches:");
+  sample.switches = sample.voluntary + ProcField(status, "nonvoluntary_ctxt_switches:");
   return sample;
 }
 
@@ -116,11 +130,14 @@ class Bench {
         docker_(net::Endpoint::Unix("/var/run/docker.sock")) {}
 
   asio::awaitable<Figures> Run() {
-    for (int i = 0; i < options_.runs && figures_.failure.empty(); ++i) {
-      co_await OneExecutorRun(i);
-      if (figures_.failure.empty()) co_await OneRawDockerRun(i);
+    if (!options_.sidecar_only) {
+      for (int i = 0; i < options_.runs && figures_.failure.empty(); ++i) {
+        co_await OneExecutorRun(i);
+        if (figures_.failure.empty()) co_await OneRawDockerRun(i);
+      }
+      if (figures_.failure.empty()) co_await IdleRun();
     }
-    if (figures_.failure.empty()) co_await IdleRun();
+    if (figures_.failure.empty()) co_await SidecarPollingRun();
     co_return figures_;
   }
 
@@ -159,22 +176,22 @@ class Bench {
     launch.extra_environment = {{"EXECUTOR_REMOVE_CONTAINER", "false"}};
     started = agent.StartExecutor(launch);
     if (!started.ok()) co_return Fail("start the executor", started);
-    const base::Status subscribed = co_await agent.WaitSubscribed(net::After(30s));
+    const base::Status subscribed = co_await agent.WaitSubscribed(base::After(30s));
     if (!subscribed.ok()) co_return Fail("subscribe", subscribed);
 
     const std::string task_id = fmt::format("bench-{}-{}", getpid(), i);
-    const auto launched_at = net::Clock::now();
+    const auto launched_at = base::Clock::now();
     base::Status queued = agent.Launch(local_agent::BuildTaskInfo(Spec(task_id, "sleep 0.3"), agent_options, executor_path_));
     if (!queued.ok()) co_return Fail("launch", queued);
-    auto running = co_await agent.WaitForState(task_id, "TASK_RUNNING", net::After(60s));
+    auto running = co_await agent.WaitForState(task_id, "TASK_RUNNING", base::After(60s));
     if (!running.ok()) co_return Fail("wait for RUNNING", running.status());
     figures_.launch_to_running_ms.push_back(Ms(running->at - launched_at));
 
-    auto finished = co_await agent.WaitForState(task_id, "TASK_FINISHED", net::After(60s));
+    auto finished = co_await agent.WaitForState(task_id, "TASK_FINISHED", base::After(60s));
     if (!finished.ok()) co_return Fail("wait for FINISHED", finished.status());
     // The agent stamps arrivals on the steady clock; Docker's on the wall clock.
-    const Wall::time_point finished_wall = Wall::now() - (net::Clock::now() - finished->at);
-    auto exit = co_await agent.WaitExecutorExit(net::After(90s));
+    const Wall::time_point finished_wall = Wall::now() - (base::Clock::now() - finished->at);
+    auto exit = co_await agent.WaitExecutorExit(base::After(90s));
     if (!exit.ok()) co_return Fail("executor exit", exit.status());
 
     const std::string name = executor::ContainerNameForTask(task_id);
@@ -193,53 +210,133 @@ class Bench {
     config.image = kImage;
     config.cmd = std::vector<std::string>{"sh", "-c", "sleep 0.3"};
     config.network_mode = "none";
-    const auto begin = net::Clock::now();
+    const auto begin = base::Clock::now();
     auto id = co_await docker_.Create(config);
     if (!id.ok()) co_return Fail("raw create", id.status());
     const base::Status started = co_await docker_.Start(*id);
-    const auto end = net::Clock::now();
+    const auto end = base::Clock::now();
     if (!started.ok()) co_return Fail("raw start", started);
     figures_.create_start_ms.push_back(Ms(end - begin));
     co_await docker_.Remove(*id, true, true);
   }
 
-  // An executor supervising a long task: memory, CPU and wake-ups at rest.
-  asio::awaitable<void> IdleRun() {
+  // A task that sleeps for an hour under its own executor and agent: what
+  // the at-rest measurements watch.
+  struct LongTask {
+    std::unique_ptr<local_agent::FakeAgent> agent;
+    std::string task_id;
+    std::string sandbox;
+    pid_t pid() const { return agent->executor_process()->pid(); }
+  };
+
+  asio::awaitable<std::unique_ptr<LongTask>> StartLongTask(const std::string& name,
+                                                           local_agent::KeyValues environment) {
     local_agent::AgentOptions agent_options;
-    agent_options.executor_id = "bench-executor-idle";
-    local_agent::FakeAgent agent(executor_, agent_options);
-    base::Status started = agent.Start();
-    if (!started.ok()) co_return Fail("start the agent", started);
-    const std::string task_id = fmt::format("bench-{}-idle", getpid());
-    local_agent::TaskSpec spec = Spec(task_id, "sleep 3600");
-    started = agent.Launch(local_agent::BuildTaskInfo(spec, agent_options, executor_path_));
-    if (!started.ok()) co_return Fail("launch", started);
-    const std::string sandbox = Sandbox();
+    agent_options.executor_id = "bench-executor-" + name;
+    auto task = std::make_unique<LongTask>();
+    task->agent = std::make_unique<local_agent::FakeAgent>(executor_, agent_options);
+    base::Status started = task->agent->Start();
+    if (!started.ok()) {
+      Fail("start the agent", started);
+      co_return nullptr;
+    }
+    task->task_id = fmt::format("bench-{}-{}", getpid(), name);
+    local_agent::TaskSpec spec = Spec(task->task_id, "sleep 3600");
+    spec.environment = std::move(environment);
+    started = task->agent->Launch(local_agent::BuildTaskInfo(spec, agent_options, executor_path_));
+    if (!started.ok()) {
+      Fail("launch", started);
+      co_return nullptr;
+    }
+    task->sandbox = Sandbox();
     local_agent::ExecutorLaunch launch;
     launch.path = executor_path_;
-    launch.sandbox = sandbox;
-    started = agent.StartExecutor(launch);
-    if (!started.ok()) co_return Fail("start the executor", started);
-    auto running = co_await agent.WaitForState(task_id, "TASK_RUNNING", net::After(60s));
-    if (!running.ok()) co_return Fail("wait for RUNNING", running.status());
-    co_await net::SleepUntil(net::After(5s));  // let start-up work settle
+    launch.sandbox = task->sandbox;
+    started = task->agent->StartExecutor(launch);
+    if (!started.ok()) {
+      Fail("start the executor", started);
+      co_return nullptr;
+    }
+    auto running = co_await task->agent->WaitForState(task->task_id, "TASK_RUNNING", base::After(60s));
+    if (!running.ok()) {
+      Fail("wait for RUNNING", running.status());
+      co_return nullptr;
+    }
+    co_return task;
+  }
 
-    const pid_t pid = agent.executor_process()->pid();
-    const std::string proc = "/proc/" + std::to_string(pid);
-    figures_.rss_kib = ProcField(proc + "/status", "VmRSS:");
-    figures_.pss_kib = ProcField(proc + "/smaps_rollup", "Pss:");
+  asio::awaitable<void> StopLongTask(LongTask& task) {
+    (void)task.agent->Kill(task.task_id);
+    auto killed = co_await task.agent->WaitForState(task.task_id, "TASK_KILLED", base::After(60s));
+    if (!killed.ok()) Fail("kill " + task.task_id, killed.status());
+    co_await task.agent->WaitExecutorExit(base::After(60s));
+    std::filesystem::remove_all(task.sandbox);
+  }
+
+  struct RestCost {
+    double cpu_ms_per_min = 0;
+    double switches_per_min = 0;
+    double voluntary_per_min = 0;
+  };
+
+  // CPU time and context switches of `pid` over --idle-seconds, per minute.
+  asio::awaitable<RestCost> MeasureRest(pid_t pid) {
     const CpuSample before = SampleCpu(pid);
-    co_await net::SleepUntil(net::After(std::chrono::seconds(options_.idle_seconds)));
+    co_await base::SleepUntil(base::After(std::chrono::seconds(options_.idle_seconds)));
     const CpuSample after = SampleCpu(pid);
     const double minutes = options_.idle_seconds / 60.0;
-    figures_.idle_cpu_ms_per_min = (after.cpu_ms - before.cpu_ms) / minutes;
-    figures_.wakeups_per_min = (after.switches - before.switches) / minutes;
+    co_return RestCost{(after.cpu_ms - before.cpu_ms) / minutes, (after.switches - before.switches) / minutes,
+                       (after.voluntary - before.voluntary) / minutes};
+  }
 
-    (void)agent.Kill(task_id);
-    auto killed = co_await agent.WaitForState(task_id, "TASK_KILLED", net::After(60s));
-    if (!killed.ok()) Fail("kill the idle task", killed.status());
-    co_await agent.WaitExecutorExit(net::After(60s));
-    std::filesystem::remove_all(sandbox);
+  // An executor supervising a long task: memory, CPU and wake-ups at rest.
+  asio::awaitable<void> IdleRun() {
+    std::unique_ptr<LongTask> task = co_await StartLongTask("idle", local_agent::KeyValues());
+    if (!task) co_return;
+    co_await base::SleepUntil(base::After(5s));  // let start-up work settle
+    const std::string proc = "/proc/" + std::to_string(task->pid());
+    figures_.rss_kib = ProcField(proc + "/status", "VmRSS:");
+    figures_.pss_kib = ProcField(proc + "/smaps_rollup", "Pss:");
+    const RestCost cost = co_await MeasureRest(task->pid());
+    figures_.idle_cpu_ms_per_min = cost.cpu_ms_per_min;
+    figures_.wakeups_per_min = cost.switches_per_min;
+    co_await StopLongTask(*task);
+  }
+
+  // An executor whose task Sidecar reports ALIVE, polled every second: the
+  // steady cost of health checking (one request per interval).
+  asio::awaitable<void> SidecarPollingRun() {
+    fakes::FakeSidecar sidecar(executor_, kHost);
+    const base::Status started = sidecar.Start();
+    if (!started.ok()) co_return Fail("start the fake Sidecar", started);
+    for (int i = 0; i < options_.sidecar_services; ++i) {
+      sidecar.SetService(fmt::format("host-{}", i % 20), fmt::format("{:012x}", i), i % 7 == 0 ? 2 : 0);
+    }
+    local_agent::KeyValues environment = {{"TASK_HOST", kHost},
+                                          {"EXECUTOR_SIDECAR_URL", sidecar.state_url()},
+                                          {"EXECUTOR_SIDECAR_BACKOFF", "0s"},
+                                          {"EXECUTOR_SIDECAR_POLL_INTERVAL", "1s"},
+                                          {"EXECUTOR_SIDECAR_DRAINING_DURATION", "0s"}};
+    std::unique_ptr<LongTask> task = co_await StartLongTask("sidecar", std::move(environment));
+    if (!task) co_return;
+    std::vector<std::string> labels;
+    labels.push_back("mesos.task_id=" + task->task_id);
+    auto containers = co_await docker_.ListContainers(std::move(labels));
+    if (!containers.ok()) co_return Fail("find the container", containers.status());
+    if (containers->empty()) {
+      co_return Fail("find the container", base::Status::NotFound("no container for " + task->task_id));
+    }
+    sidecar.SetService(kHost, containers->front().id.substr(0, 12), 0);
+    figures_.sidecar_document_bytes = sidecar.StateDocument().size();
+    co_await base::SleepUntil(base::After(5s));  // let start-up work settle
+
+    const int polls_before = sidecar.state_requests();
+    const RestCost cost = co_await MeasureRest(task->pid());
+    figures_.polling_cpu_ms_per_min = cost.cpu_ms_per_min;
+    figures_.polling_wakeups_per_min = cost.switches_per_min;
+    figures_.polling_voluntary_per_min = cost.voluntary_per_min;
+    figures_.polls_per_min = (sidecar.state_requests() - polls_before) / (options_.idle_seconds / 60.0);
+    co_await StopLongTask(*task);
   }
 
   asio::any_io_executor executor_;
@@ -249,6 +346,14 @@ class Bench {
   Figures figures_;
 };
 
+void PrintSidecarRows(const Figures& figures) {
+  std::printf("| polling Sidecar every 1 s (%.0f polls/min, %zu-byte state): CPU time per minute | %.1f ms | |\n",
+              figures.polls_per_min, figures.sidecar_document_bytes, figures.polling_cpu_ms_per_min);
+  std::printf("| polling Sidecar every 1 s: context switches per minute, of them voluntary (wake-ups) | %.1f, %.1f "
+              "| about 1 wake-up per poll |\n",
+              figures.polling_wakeups_per_min, figures.polling_voluntary_per_min);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -257,11 +362,13 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--runs") options.runs = std::max(1, std::atoi(argv[i + 1]));
     if (flag == "--idle-seconds") options.idle_seconds = std::max(1, std::atoi(argv[i + 1]));
+    if (flag == "--sidecar-services") options.sidecar_services = std::max(0, std::atoi(argv[i + 1]));
+    if (flag == "--section") options.sidecar_only = std::string(argv[i + 1]) == "sidecar";
   }
   const std::string executor_path =
       (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "sidecar-executor").string();
-  std::fprintf(stderr, "executor-bench: %d runs, %d s idle window, executor %s\n", options.runs,
-               options.idle_seconds, executor_path.c_str());
+  std::fprintf(stderr, "executor-bench: %d runs, %d s idle window, %d Sidecar services, executor %s\n",
+               options.runs, options.idle_seconds, options.sidecar_services, executor_path.c_str());
 
   asio::io_context io;
   Figures figures;
@@ -276,6 +383,10 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (options.sidecar_only) {
+    PrintSidecarRows(figures);
+    return 0;
+  }
   const double floor = Percentile(figures.create_start_ms, 0.5);
   const double launch = Percentile(figures.launch_to_running_ms, 0.5);
   std::printf("| Figure | Measured | Target |\n|---|---|---|\n");
@@ -291,5 +402,6 @@ int main(int argc, char** argv) {
               figures.pss_kib / 1024.0);
   std::printf("| idle CPU time per minute | %.1f ms | |\n", figures.idle_cpu_ms_per_min);
   std::printf("| idle wake-ups (context switches) per minute | %.1f | |\n", figures.wakeups_per_min);
+  PrintSidecarRows(figures);
   return 0;
 }

@@ -59,7 +59,7 @@ void Executor::OnSignal(int signal) {
 // TASK_KILLED, and make sure we are gone before the agent kills us.
 void Executor::RequestStop(KillRequest request) {
   if (!self_destruct_at_) {
-    self_destruct_at_ = net::After(config_.agent.shutdown_grace - kSelfDestructMargin);
+    self_destruct_at_ = base::After(config_.agent.shutdown_grace - kSelfDestructMargin);
     self_destruct_armed_.Set();
   }
   if (!launch_) {
@@ -125,9 +125,9 @@ void Executor::OnEvent(const mesos::Event& event) {
 
 asio::awaitable<void> Executor::SelfDestructTimer() {
   co_await self_destruct_armed_.Wait();
-  const bool cancelled = co_await net::Cancelled();
+  const bool cancelled = co_await base::Cancelled();
   if (cancelled || !self_destruct_at_) co_return;
-  co_await net::SleepUntil(*self_destruct_at_);
+  co_await base::SleepUntil(*self_destruct_at_);
 }
 
 asio::awaitable<int> Executor::Run() {
@@ -153,7 +153,7 @@ asio::awaitable<int> Executor::Run() {
 }
 
 asio::awaitable<int> Executor::Lifecycle() {
-  const bool woken = co_await net::WithDeadline(launch_or_stop_.Wait(), net::After(kLaunchWait));
+  const bool woken = co_await base::WithDeadline(launch_or_stop_.Wait(), base::After(kLaunchWait));
   if (!woken) {
     spdlog::error("No task was launched within {} minutes; exiting", kLaunchWait.count());
     co_return 1;
@@ -169,7 +169,7 @@ asio::awaitable<int> Executor::Lifecycle() {
   co_await runner_.CleanUp(finished.status);
   co_await runner_.Release();
 
-  net::Deadline deadline = net::After(kAcknowledgementWait);
+  base::Deadline deadline = base::After(kAcknowledgementWait);
   if (self_destruct_at_) deadline = std::min(deadline, *self_destruct_at_);
   const bool acknowledged = co_await agent_.WaitAcknowledged(finished.update_uuid, deadline);
   if (acknowledged) {

@@ -59,7 +59,7 @@ class Executor {
   bool task_killing_capability_ = false;
   base::AsyncEvent launch_or_stop_;  // a LAUNCH arrived or we must leave without one
   bool stop_before_launch_ = false;
-  std::optional<net::Deadline> self_destruct_at_;
+  std::optional<base::Deadline> self_destruct_at_;
   base::AsyncEvent self_destruct_armed_;
 };
 

@@ -40,7 +40,7 @@ constexpr std::array kTable = {
                 "tolerated consecutive unhealthy observations; the next one kills the task",
                 &Settings::sidecar_max_fails, B::kNonNegative},
     SettingSpec{"SidecarDrainingDuration", "EXECUTOR_SIDECAR_DRAINING_DURATION", "10s",
-                "wait after draining in Sidecar before stopping on KILL; 0 disables draining",
+                "wait after draining in Sidecar before any stop, within half the kill's grace; 0 disables draining",
                 &Settings::sidecar_draining_duration, B::kNonNegative},
     SettingSpec{"SeedSidecar", "EXECUTOR_SEED_SIDECAR", "false",
                 "inject SIDECAR_SEEDS (the cluster's agent hostnames) into the container",

@@ -12,10 +12,10 @@ asio::awaitable<base::Status> TaskExtension::FinishEnvironment(std::vector<std::
 
 asio::awaitable<void> TaskExtension::Supervise(TaskControl&) {
   // Nothing to watch: wait until the task's supervision ends.
-  co_await net::SleepUntil(net::kNoDeadline);
+  co_await base::SleepUntil(base::kNoDeadline);
 }
 
-asio::awaitable<void> TaskExtension::BeforeStop(const RunningTask&, const KillRequest&, net::Deadline) { co_return; }
+asio::awaitable<void> TaskExtension::BeforeStop(const RunningTask&, const KillRequest&, base::Deadline) { co_return; }
 
 asio::awaitable<void> TaskExtension::Release() { co_return; }
 

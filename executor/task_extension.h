@@ -26,7 +26,7 @@
 #include "base/status.h"
 #include "executor/container_mapping.h"
 #include "executor/task_outcome.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 
 namespace executor {
 
@@ -63,7 +63,7 @@ class TaskExtension {
   virtual boost::asio::awaitable<base::Status> FinishEnvironment(std::vector<std::string>& env);
   virtual boost::asio::awaitable<void> Supervise(TaskControl& control);
   virtual boost::asio::awaitable<void> BeforeStop(const RunningTask& task, const KillRequest& kill,
-                                                  net::Deadline deadline);
+                                                  base::Deadline deadline);
   virtual boost::asio::awaitable<void> Release();
 
   // A condition worth telling the scheduler in the next status update

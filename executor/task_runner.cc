@@ -9,7 +9,7 @@
 #include "executor/process_title.h"
 #include "executor/redactor.h"
 #include "executor/resident_memory.h"
-#include "net/deadline.h"
+#include "base/deadline.h"
 
 namespace executor {
 
@@ -46,7 +46,9 @@ TaskRunner::TaskRunner(asio::any_io_executor executor, docker::Client& docker, c
       extensions_(std::move(extensions)),
       kill_changed_(executor) {}
 
-std::string TaskRunner::Send(const TaskStatus& status) {
+std::string TaskRunner::Send(TaskStatus status) {
+  // Messages carry Docker's and Vault's words; no secret may ride along.
+  status.message = GlobalRedactor().Scrub(status.message);
   spdlog::info("Sending {} for task {}{}{}", mesos::TaskStateName(status.state), status.task_id,
                status.reason == mesos::Reason::kNone ? "" : std::string(" (") + mesos::ReasonName(status.reason) + ")",
                status.message.empty() ? "" : ": " + status.message);
@@ -96,7 +98,7 @@ void TaskRunner::RequestKill(KillRequest request) {
 asio::awaitable<void> TaskRunner::WaitForKillChange(uint64_t seen) {
   while (kill_generation_ == seen) {
     co_await kill_changed_.Wait();
-    const bool cancelled = co_await net::Cancelled();
+    const bool cancelled = co_await base::Cancelled();
     if (cancelled) co_return;
   }
 }
@@ -168,15 +170,16 @@ void TaskRunner::LogContainerConfig(const ContainerPlan& plan) const {
 
 asio::awaitable<base::Status> TaskRunner::EnsureImage(const ContainerPlan& plan, const std::string& registry_auth) {
   const std::string& image = plan.config.image;
+  const std::string failed = "Failed to pull image " + image;
   base::Result<docker::ImageReference> reference = docker::ParseImageReference(image);
-  if (!reference.ok()) co_return reference.status().Wrap("image '" + image + "'");
+  if (!reference.ok()) co_return reference.status().Wrap("image '" + image + "'").Wrap(failed);
   if (!plan.force_pull) {
     base::Result<docker::ImageInfo> present = co_await docker_.InspectImage(image);
     if (present.ok()) {
       spdlog::info("Image {} is present ({})", image, present->id.substr(0, 19));
       co_return base::Status::Ok();
     }
-    if (present.status().code() != base::StatusCode::kNotFound) co_return present.status();
+    if (present.status().code() != base::StatusCode::kNotFound) co_return present.status().Wrap(failed);
     spdlog::info("Pulling Docker image '{}' (not present locally)", image);
   } else {
     spdlog::info("Pulling Docker image '{}' (force_pull_image is set)", image);
@@ -186,8 +189,12 @@ asio::awaitable<base::Status> TaskRunner::EnsureImage(const ContainerPlan& plan,
   };
   base::Status pulled =
       co_await docker_.PullWithRetry(*reference, registry_auth, progress, settings_.pull_stall_timeout);
-  if (pulled.ok()) spdlog::info("Pulled {}", image);
-  co_return pulled;
+  if (pulled.ok()) {
+    spdlog::info("Pulled {}", image);
+    co_return pulled;
+  }
+  // The client's message names the step already: "pull image <reference>: ...".
+  co_return base::Status::Error(pulled.code(), "Failed to " + pulled.message());
 }
 
 asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer(ContainerPlan& plan,
@@ -212,7 +219,7 @@ asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer
     if (!finished.ok()) co_return finished.Wrap("Failed to prepare the container environment");
   }
   const base::Status image = co_await EnsureImage(plan, preparation.registry_auth);
-  if (!image.ok()) co_return image.Wrap("Failed to pull image " + plan.config.image);
+  if (!image.ok()) co_return image;
   base::Result<std::string> id = co_await docker_.Create(plan.config);
   if (!id.ok() && id.status().code() == base::StatusCode::kConflict) {
     // The name is derived from the task id: an earlier run of the same task
@@ -243,12 +250,12 @@ asio::awaitable<void> TaskRunner::SuperviseExtensions() {
   // Extensions watch the task until a kill starts; this branch itself must
   // never end the supervision, so it then waits for the exit watcher.
   co_await (SuperviseAll(0) || WaitForKillChange(0));
-  co_await net::SleepUntil(net::kNoDeadline);
+  co_await base::SleepUntil(base::kNoDeadline);
 }
 
 asio::awaitable<void> TaskRunner::SuperviseAll(std::size_t first) {
   if (first >= extensions_.size()) {
-    co_await net::SleepUntil(net::kNoDeadline);
+    co_await base::SleepUntil(base::kNoDeadline);
     co_return;
   }
   if (first + 1 == extensions_.size()) {
@@ -258,9 +265,9 @@ asio::awaitable<void> TaskRunner::SuperviseAll(std::size_t first) {
   co_await (extensions_[first]->Supervise(*this) || SuperviseAll(first + 1));
 }
 
-asio::awaitable<void> TaskRunner::BeforeStop(const KillRequest& kill, net::Deadline deadline) {
+asio::awaitable<void> TaskRunner::BeforeStop(const KillRequest& kill, base::Deadline deadline) {
   for (const auto& extension : extensions_) {
-    co_await net::WithDeadline(extension->BeforeStop(*running_, kill, deadline), deadline);
+    co_await base::WithDeadline(extension->BeforeStop(*running_, kill, deadline), deadline);
   }
 }
 
@@ -274,7 +281,7 @@ asio::awaitable<void> TaskRunner::Release() {
 
 asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
   base::Result<docker::ExitStatus> waited = co_await container.waiter.Result();
-  const net::Deadline give_up = net::After(kReattachLimit);
+  const base::Deadline give_up = base::After(kReattachLimit);
   auto backoff = 500ms;
   for (;;) {
     if (waited.ok()) {
@@ -288,16 +295,16 @@ asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
                    exit.oom_killed ? " (OOM killed)" : "");
       co_return exit;
     }
-    const bool cancelled = co_await net::Cancelled();
+    const bool cancelled = co_await base::Cancelled();
     if (cancelled) co_return ContainerExit{};
     // The wait itself broke (daemon restart, socket trouble): find out
     // whether the container still runs and wait again, within a bound.
     spdlog::warn("Lost the wait on container {}: {}", ShortId(container.id), waited.status().message());
-    if (net::Clock::now() >= give_up) {
+    if (base::Clock::now() >= give_up) {
       co_return ContainerExit{-1, false, "no answer from Docker about container " + ShortId(container.id) +
                                              " for " + Seconds(kReattachLimit) + ": " + waited.status().message(), true};
     }
-    co_await net::SleepUntil(net::After(backoff));
+    co_await base::SleepUntil(base::After(backoff));
     backoff = std::min<std::chrono::milliseconds>(backoff * 2, 5s);
     base::Result<docker::ContainerState> state = co_await docker_.Inspect(container.id);
     if (!state.ok() && state.status().code() == base::StatusCode::kNotFound) {
@@ -324,7 +331,7 @@ asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
 asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) {
   // A task that runs quietly for a moment has its executor settled into
   // waiting: the memory of start-up can go (see resident_memory.h).
-  const bool early_kill = co_await net::WithDeadline(WaitForKillChange(0), net::After(kSettleTime));
+  const bool early_kill = co_await base::WithDeadline(WaitForKillChange(0), base::After(kSettleTime));
   if (!early_kill) ReleaseStartupMemory();
   uint64_t handled = 0;
   bool killing_sent = false;
@@ -333,7 +340,7 @@ asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) 
     if (!insist) {
       co_await WaitForKillChange(handled);
     }
-    const bool cancelled = co_await net::Cancelled();
+    const bool cancelled = co_await base::Cancelled();
     if (cancelled) co_return;
     handled = kill_generation_;
     const bool first_attempt = !killing_sent;
@@ -343,9 +350,9 @@ asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) 
     killing_sent = true;
     if (first_attempt) {
       // Extensions (a Sidecar drain) share the kill's grace with the stop.
-      const net::Deadline deadline = net::After(kill_->grace);
+      const base::Deadline deadline = base::After(kill_->grace);
       co_await BeforeStop(*kill_, deadline);
-      kill_->grace = std::max<std::chrono::nanoseconds>(deadline - net::Clock::now(), std::chrono::nanoseconds(0));
+      kill_->grace = std::max<std::chrono::nanoseconds>(deadline - base::Clock::now(), std::chrono::nanoseconds(0));
     }
     base::Status stopped = base::Status::Failed("the container outlived its grace period");
     if (!insist) {
@@ -365,7 +372,7 @@ asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) 
     // The exit watcher ends this loop when the container is gone; if it is
     // still there after another grace period, insist.
     const bool changed =
-        co_await net::WithDeadline(WaitForKillChange(handled), net::After(kill_->grace + kKillRetryInterval));
+        co_await base::WithDeadline(WaitForKillChange(handled), base::After(kill_->grace + kKillRetryInterval));
     insist = !changed;
   }
 }

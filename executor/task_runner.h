@@ -86,7 +86,7 @@ class TaskRunner : private TaskControl {
   boost::asio::awaitable<void> EnforceKills(const std::string& container_id);
   boost::asio::awaitable<void> SuperviseExtensions();
   boost::asio::awaitable<void> SuperviseAll(std::size_t first);
-  boost::asio::awaitable<void> BeforeStop(const KillRequest& kill, net::Deadline deadline);
+  boost::asio::awaitable<void> BeforeStop(const KillRequest& kill, base::Deadline deadline);
 
   // TaskControl, for the extensions.
   const RunningTask& task() const override { return *running_; }
@@ -95,7 +95,7 @@ class TaskRunner : private TaskControl {
   boost::asio::awaitable<void> WaitForKillChange(uint64_t seen);
   void LogContainerConfig(const ContainerPlan& plan) const;
   boost::asio::awaitable<void> RemoveContainer(const std::string& name_or_id);
-  std::string Send(const mesos::TaskStatus& status);
+  std::string Send(mesos::TaskStatus status);
   Finished Finish(mesos::TaskStatus status);
   std::string Notes() const;
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -91,8 +92,18 @@ std::string ExecutorTest::ExecutorStderr() const { return ReadFile(sandbox_ + "/
 
 void ExecutorTest::RunExecutor(const boost::json::object* task, std::function<asio::awaitable<void>(Run&)> body,
                                std::chrono::seconds limit) {
+  Setup setup;
+  if (task) setup = [task](asio::any_io_executor, Keep&) { return *task; };
+  RunExecutorWith(std::move(setup), std::move(body), limit);
+}
+
+void ExecutorTest::RunExecutorWith(Setup setup, std::function<asio::awaitable<void>(Run&)> body,
+                                   std::chrono::seconds limit) {
   test::RunCoroutine(
       [&](asio::any_io_executor executor) -> asio::awaitable<void> {
+        Keep keep;  // declared first: outlives the agent and the executor it runs
+        std::optional<boost::json::object> task;
+        if (setup) task = setup(executor, keep);
         local_agent::FakeAgent agent(executor, options_);
         CO_ASSERT_OK(agent.Start());
         if (task) {
@@ -114,7 +125,7 @@ asio::awaitable<base::Result<local_agent::StatusUpdateRecord>> ExpectState(local
                                                                            const std::string& task_id,
                                                                            const std::string& state,
                                                                            std::chrono::seconds within) {
-  const net::Deadline deadline = net::After(within);
+  const base::Deadline deadline = base::After(within);
   for (;;) {
     base::Result<local_agent::StatusUpdateRecord> update = co_await agent.NextUpdate(deadline);
     if (!update.ok()) co_return update.status().Wrap("waiting for " + state + " of " + task_id);
@@ -129,7 +140,7 @@ asio::awaitable<base::Result<local_agent::StatusUpdateRecord>> ExpectState(local
 
 asio::awaitable<base::Result<local_agent::ExitStatus>> ExecutorExit(local_agent::FakeAgent& agent,
                                                                     std::chrono::seconds within) {
-  base::Result<local_agent::ExitStatus> exit = co_await agent.WaitExecutorExit(net::After(within));
+  base::Result<local_agent::ExitStatus> exit = co_await agent.WaitExecutorExit(base::After(within));
   co_return exit;
 }
 

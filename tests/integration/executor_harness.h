@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "docker/client.h"
 #include "tests/support/coroutine_test.h"
@@ -42,6 +43,15 @@ class ExecutorTest : public ::testing::Test {
   // and runs `body`; the whole thing is bounded by `limit`.
   void RunExecutor(const boost::json::object* task, std::function<boost::asio::awaitable<void>(Run&)> body,
                    std::chrono::seconds limit = std::chrono::seconds(90));
+
+  // For tests whose fakes (a Sidecar...) run on the test's io_context and
+  // whose addresses go into the task: `setup` runs there first, before the
+  // agent starts, and returns the task to deliver. What it puts into `keep`
+  // lives until the run ends (after the executor is gone).
+  using Keep = std::vector<std::shared_ptr<void>>;
+  using Setup = std::function<boost::json::object(boost::asio::any_io_executor executor, Keep& keep)>;
+  void RunExecutorWith(Setup setup, std::function<boost::asio::awaitable<void>(Run&)> body,
+                       std::chrono::seconds limit = std::chrono::seconds(90));
 
   // What the executor wrote, for assertions on logs and copied container output.
   std::string ExecutorStdout() const;
