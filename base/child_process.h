@@ -26,8 +26,8 @@
 #include <utility>
 #include <vector>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 
 namespace base {
 

@@ -14,9 +14,9 @@
 #include <string_view>
 
 #include "base/child_process.h"
+#include "base/deadline.h"
 #include "base/status.h"
 #include "docker/docker_config.h"
-#include "base/deadline.h"
 
 namespace docker {
 

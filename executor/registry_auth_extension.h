@@ -30,10 +30,10 @@
 #include <string_view>
 
 #include "base/child_process.h"
+#include "base/deadline.h"
 #include "docker/docker_config.h"
 #include "executor/executor.h"
 #include "executor/task_extension.h"
-#include "base/deadline.h"
 
 namespace executor {
 

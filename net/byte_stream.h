@@ -15,8 +15,8 @@
 
 #include <memory>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "net/endpoint.h"
 
 namespace net {

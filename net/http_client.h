@@ -24,9 +24,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/deadline.h"
 #include "base/status.h"
 #include "net/byte_stream.h"
-#include "base/deadline.h"
 #include "net/endpoint.h"
 
 namespace net {

@@ -21,8 +21,8 @@
 #include <string>
 #include <string_view>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "net/endpoint.h"
 #include "sidecar/state_document.h"
 

@@ -20,8 +20,8 @@
 #include <chrono>
 #include <string>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "vault/client.h"
 
 namespace vault {

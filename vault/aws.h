@@ -7,8 +7,8 @@
 #include <chrono>
 #include <string>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "vault/client.h"
 #include "vault/responses.h"
 

@@ -18,8 +18,8 @@
 #include <string>
 #include <string_view>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "vault/config.h"
 
 namespace vault {

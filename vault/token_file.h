@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 
 namespace vault {
 

@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "net/http_server.h"
 
 namespace fakes {

@@ -37,8 +37,8 @@
 #include <string_view>
 #include <vector>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "net/http_server.h"
 
 namespace fakes {

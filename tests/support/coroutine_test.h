@@ -11,8 +11,8 @@
 #include <functional>
 #include <optional>
 
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 
 #define CO_ASSERT_TRUE(condition)                  \
   if (!(condition)) {                              \

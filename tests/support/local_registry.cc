@@ -12,9 +12,9 @@
 #include <optional>
 #include <sstream>
 
+#include "base/deadline.h"
 #include "docker/docker_config.h"
 #include "docker/pull_progress.h"
-#include "base/deadline.h"
 #include "net/http_client.h"
 
 namespace test {

@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "base/child_process.h"
-#include "base/status.h"
 #include "base/deadline.h"
+#include "base/status.h"
 #include "net/http_server.h"
 #include "tools/local_agent/agent_options.h"
 #include "tools/local_agent/call_validation.h"
