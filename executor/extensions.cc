@@ -1,5 +1,6 @@
 #include "executor/extensions.h"
 
+#include "executor/log_relay_extension.h"
 #include "executor/registry_auth_extension.h"
 #include "executor/vault_extension.h"
 #include "sidecar/health_extension.h"
@@ -24,6 +25,8 @@ std::vector<std::unique_ptr<TaskExtension>> MakeTaskExtensions(boost::asio::any_
   extensions.push_back(std::make_unique<sidecar::HealthExtension>(config.settings, config.getenv("TASK_HOST")));
   // [vault]
   extensions.push_back(std::make_unique<VaultExtension>(config));
+  // [log relay]
+  if (LogRelayEnabled(config.settings)) extensions.push_back(std::make_unique<LogRelayExtension>(config));
   return extensions;
 }
 
