@@ -1,9 +1,11 @@
 #include "docker/client.h"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "docker/api_error.h"
 #include "docker/create_request.h"
@@ -16,6 +18,8 @@ namespace {
 
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
 constexpr std::size_t kMaxWaitBody = 64 * 1024;
+// Events carry every label of the container among their attributes.
+constexpr std::size_t kMaxEventLine = 1024 * 1024;
 
 // Percent-encodes all but unreserved characters and `keep`.
 std::string Escape(std::string_view text, std::string_view keep = "") {
@@ -81,6 +85,40 @@ base::Result<T> ParseWith(std::string_view step, const base::Result<net::Respons
   base::Result<T> parsed = parse(response->body);
   if (!parsed.ok()) return parsed.status().Wrap(step);
   return parsed;
+}
+
+// Docker's attribute values are strings: {"exitCode": "137"}.
+std::optional<int> IntAttribute(const boost::json::object& attributes, std::string_view key) {
+  const boost::json::value* value = attributes.if_contains(key);
+  if (!value || !value->is_string()) return std::nullopt;
+  const boost::json::string& text = value->get_string();
+  int number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return number;
+}
+
+// One line of the events stream; nullopt for what is not a container event.
+std::optional<ContainerEvent> ParseContainerEvent(std::string_view line) {
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(line, ec);
+  if (ec || !parsed.is_object()) return std::nullopt;
+  const boost::json::object& object = parsed.get_object();
+  const boost::json::value* action = object.if_contains("Action");
+  if (!action || !action->is_string()) return std::nullopt;
+  ContainerEvent event;
+  event.action = action->get_string();
+  if (const boost::json::value* time = object.if_contains("timeNano"); time && time->is_int64()) {
+    event.time_nano = time->get_int64();
+  }
+  const boost::json::value* actor = object.if_contains("Actor");
+  const boost::json::value* attributes = actor && actor->is_object() ? actor->get_object().if_contains("Attributes")
+                                                                     : nullptr;
+  if (attributes && attributes->is_object()) {
+    event.signal = IntAttribute(attributes->get_object(), "signal");
+    event.exit_code = IntAttribute(attributes->get_object(), "exitCode");
+  }
+  return event;
 }
 
 }  // namespace
@@ -359,6 +397,41 @@ asio::awaitable<base::Result<LogsOutcome>> Client::Logs(std::string id, LogsOpti
   }
   if (base::Status finished = demuxer.Finish(); !finished.ok()) co_return finished.Wrap(step);
   co_return LogsOutcome::kComplete;
+}
+
+asio::awaitable<base::Status> Client::Events(std::string id, int64_t since_unix_nano,
+                                             ContainerEventHandler handler) {
+  const std::string step = "follow events of container " + id;
+  const std::string filters = boost::json::serialize(
+      boost::json::object{{"container", boost::json::array{boost::json::value(id)}},
+                          {"type", boost::json::array{"container"}}});
+  std::string nanos = std::to_string(since_unix_nano % 1'000'000'000);
+  nanos.insert(0, 9 - nanos.size(), '0');
+  const std::string since = std::to_string(since_unix_nano / 1'000'000'000) + "." + nanos;
+  net::Request request = NewRequest(http::verb::get, "/events?since=" + since + "&filters=" + Escape(filters));
+  base::Result<Stream> stream = co_await Open(std::move(request), CallDeadline());
+  if (!stream.ok()) co_return stream.status().Wrap(step);
+  net::HttpConnection& connection = *stream->connection;
+  if (!IsSuccess(stream->head.status)) {
+    co_return co_await StreamError(step, stream->head.status, connection, CallDeadline());
+  }
+  // Docker writes one JSON object per line.
+  std::string pending;
+  for (;;) {
+    base::Result<std::string_view> piece = co_await connection.ReadSome(base::kNoDeadline);
+    if (!piece.ok()) co_return piece.status().Wrap(step);
+    if (piece->empty()) co_return base::Status::Unavailable(step + ": Docker closed the event stream");
+    pending.append(*piece);
+    std::size_t begin = 0;
+    for (std::size_t end = pending.find('\n'); end != std::string::npos; end = pending.find('\n', begin)) {
+      const std::string_view line = std::string_view(pending).substr(begin, end - begin);
+      if (const std::optional<ContainerEvent> event = ParseContainerEvent(line)) handler(*event);
+      begin = end + 1;
+    }
+    pending.erase(0, begin);
+    // A line this long is no event of ours; its end will not parse either.
+    if (pending.size() > kMaxEventLine) pending.clear();
+  }
 }
 
 asio::awaitable<base::Result<std::vector<ContainerSummary>>> Client::ListContainers(

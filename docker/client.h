@@ -5,7 +5,8 @@
 // calls may run concurrently and a cancelled call cannot poison another.
 // Every call ends by a deadline, the per-call timeout unless noted; the two
 // exceptions are bodies that legitimately last as long as the container
-// (a wait's result, followed logs), which the caller ends by cancelling.
+// (a wait's result, followed logs, followed events), which the caller ends
+// by cancelling.
 // The client makes no policy decisions and logs nothing: it returns data,
 // and failures as Status values whose messages name the step and carry
 // Docker's own words.
@@ -15,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +60,15 @@ struct LogsOptions {
   bool tty = false;
   std::size_t max_line = kDefaultMaxLogLine;
 };
+
+// One entry of GET /events about a container.
+struct ContainerEvent {
+  std::string action;            // "kill", "oom", "die", "stop", "start", ...
+  std::optional<int> signal;     // kill: Actor.Attributes.signal
+  std::optional<int> exit_code;  // die: Actor.Attributes.exitCode
+  int64_t time_nano = 0;         // timeNano
+};
+using ContainerEventHandler = std::function<void(const ContainerEvent&)>;
 
 enum class LogsOutcome {
   kComplete,     // the body ended (with follow: the container stopped)
@@ -136,6 +147,14 @@ class Client {
   // follow, each read is bounded by the call timeout.
   boost::asio::awaitable<base::Result<LogsOutcome>> Logs(std::string id, LogsOptions options,
                                                          LogLineHandler handler);
+
+  // Docker's events about container `id`, from `since_unix_nano` on: earlier
+  // ones are replayed first, so nothing between the create and this call is
+  // missed. The body has no deadline, it lasts as long as the container;
+  // it ends when the caller cancels (kCancelled) or the daemon closes the
+  // stream (kUnavailable: the daemon is going away).
+  boost::asio::awaitable<base::Status> Events(std::string id, int64_t since_unix_nano,
+                                              ContainerEventHandler handler);
 
   // All containers (running or not) carrying every label given ("key" or
   // "key=value").

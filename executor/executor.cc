@@ -3,11 +3,15 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstring>
 
 #include "executor/extensions.h"
 #include "executor/kill_policy.h"
+#include "executor/stop_attribution.h"
+#include "executor/timeline.h"
 
 namespace executor {
 
@@ -29,6 +33,32 @@ constexpr auto kAcknowledgementWait = 60s;
 // happens before the agent's SIGKILL.
 constexpr auto kSelfDestructMargin = 500ms;
 
+using Fields = boost::json::object;
+
+void RecordAgentActivity(const mesos::AgentActivity& activity) {
+  using Kind = mesos::AgentActivity::Kind;
+  Timeline& timeline = GlobalTimeline();
+  switch (activity.kind) {
+    case Kind::kSubscribed:
+      timeline.Record(timeline_event::kSubscribed, Fields{{"subscription", activity.subscription}});
+      return;
+    case Kind::kDisconnected:
+      timeline.Record(timeline_event::kAgentDisconnected,
+                      Fields{{"subscription", activity.subscription}, {"error", activity.detail}});
+      return;
+    case Kind::kUpdateSent:
+    case Kind::kUpdateAcknowledged:
+    case Kind::kUpdateRejected: break;
+  }
+  Fields fields{{"task_id", activity.task_id}, {"state", activity.state}, {"uuid", activity.uuid}};
+  if (activity.resent) fields["resent_in_subscribe"] = true;
+  if (!activity.detail.empty()) fields["error"] = activity.detail;
+  const std::string_view event = activity.kind == Kind::kUpdateSent           ? timeline_event::kUpdateSent
+                                 : activity.kind == Kind::kUpdateAcknowledged ? timeline_event::kUpdateAcknowledged
+                                                                              : timeline_event::kUpdateRejected;
+  timeline.Record(event, std::move(fields));
+}
+
 }  // namespace
 
 Executor::Executor(asio::any_io_executor executor, ExecutorConfig config)
@@ -39,7 +69,22 @@ Executor::Executor(asio::any_io_executor executor, ExecutorConfig config)
               MakeTaskExtensions(executor, config_)),
       signals_(executor, SIGTERM, SIGINT, SIGUSR1),
       launch_or_stop_(executor),
-      self_destruct_armed_(executor) {}
+      self_destruct_armed_(executor) {
+  if (!config_.agent.sandbox.empty()) {
+    GlobalTimeline().Open(config_.agent.sandbox + "/" + std::string(kTimelineFile));
+  }
+  agent_.SetActivityObserver(RecordAgentActivity);
+}
+
+std::string Executor::Update(const TaskStatus& status) {
+  std::string uuid = agent_.Update(status);
+  Fields fields{{"task_id", status.task_id}, {"state", mesos::TaskStateName(status.state)}};
+  if (status.reason != mesos::Reason::kNone) fields["reason"] = mesos::ReasonName(status.reason);
+  if (status.healthy) fields["healthy"] = *status.healthy;
+  fields["message"] = status.message;
+  GlobalTimeline().Record(timeline_event::kStatusUpdate, std::move(fields));
+  return uuid;
+}
 
 void Executor::ArmSignals() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
@@ -63,6 +108,9 @@ void Executor::RequestStop(KillRequest request) {
     self_destruct_armed_.Set();
   }
   if (!launch_) {
+    Fields recorded = DescribeKillRequest(request);
+    recorded["effect"] = "exit_before_launch";
+    GlobalTimeline().Record(timeline_event::kKillRequested, std::move(recorded));
     stop_before_launch_ = true;
     launch_or_stop_.Set();
     return;
@@ -86,6 +134,7 @@ void Executor::OnEvent(const mesos::Event& event) {
             return;
           }
           launch_ = e;
+          GlobalTimeline().Record(timeline_event::kLaunchReceived, Fields{{"task_id", e.task_id}});
           launch_or_stop_.Set();
         } else if constexpr (std::is_same_v<E, mesos::LaunchGroup>) {
           for (const mesos::Launch& task : e.tasks) {
@@ -131,25 +180,37 @@ asio::awaitable<void> Executor::SelfDestructTimer() {
 }
 
 asio::awaitable<int> Executor::Run() {
+  GlobalTimeline().Record(timeline_event::kExecutorStarted, Fields{{"pid", ::getpid()},
+                                                                  {"framework_id", config_.agent.framework_id},
+                                                                  {"executor_id", config_.agent.executor_id},
+                                                                  {"agent_id", config_.agent.agent_id}});
   ArmSignals();
   auto ended = co_await (agent_.Run() || Lifecycle() || SelfDestructTimer());
   signals_.cancel();
+  int exit_status = 1;
+  std::string_view why;
   switch (ended.index()) {
     case 0: {
       const base::Status& lost = std::get<0>(ended);
       spdlog::error("Giving up on the agent: {}", lost.message());
+      why = "agent_lost";
       co_await runner_.StopAndRemove(std::chrono::seconds(config_.settings.kill_task_timeout_seconds));
       co_await runner_.Release();
-      co_return 1;
+      break;
     }
     case 1:
-      co_return std::get<1>(ended);
+      exit_status = std::get<1>(ended);
+      why = "lifecycle_over";
+      break;
     default:
       spdlog::error("The agent's shutdown grace period is nearly over; removing the container and exiting");
+      why = "shutdown_grace_over";
       co_await runner_.StopAndRemove(0s);
       co_await runner_.Release();
-      co_return 1;
+      break;
   }
+  GlobalTimeline().Record(timeline_event::kExecutorExiting, Fields{{"exit_status", exit_status}, {"why", why}});
+  co_return exit_status;
 }
 
 asio::awaitable<int> Executor::Lifecycle() {
@@ -164,7 +225,7 @@ asio::awaitable<int> Executor::Lifecycle() {
   }
   LaunchContext context{MappingInputs{config_.settings, config_.agent.framework_id, config_.agent.executor_id,
                                       config_.agent.agent_id, config_.host_cpus, config_.agent.directory, {}},
-                        task_killing_capability_, config_.configuration_error};
+                        task_killing_capability_, config_.configuration_error, config_.agent.sandbox};
   const TaskRunner::Finished finished = co_await runner_.Run(*launch_, context);
   co_await runner_.CleanUp(finished.status);
   co_await runner_.Release();

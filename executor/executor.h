@@ -1,7 +1,8 @@
 // Executor: the process-level flow. It keeps the agent subscription, turns
 // events and signals into requests for the TaskRunner, and decides when the
 // process may exit: after the terminal update is acknowledged, with bounded
-// fail-safes, and never with the container left running.
+// fail-safes, and never with the container left running. It opens the
+// timeline in the sandbox (timeline.h) and records the agent's side there.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -47,7 +48,7 @@ class Executor {
   void OnSignal(int signal);
   void ArmSignals();
   void RequestStop(KillRequest request);
-  std::string Update(const mesos::TaskStatus& status) { return agent_.Update(status); }
+  std::string Update(const mesos::TaskStatus& status);
 
   ExecutorConfig config_;
   docker::Client docker_;

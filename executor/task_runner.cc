@@ -1,14 +1,19 @@
 #include "executor/task_runner.h"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 
+#include "docker/create_request.h"
+#include "executor/go_duration.h"
 #include "executor/kill_policy.h"
+#include "executor/logging.h"
 #include "executor/process_title.h"
 #include "executor/redactor.h"
 #include "executor/resident_memory.h"
+#include "executor/timeline.h"
 #include "base/deadline.h"
 
 namespace executor {
@@ -29,6 +34,23 @@ constexpr auto kKillRetryInterval = 10s;
 // How long after the start the executor counts as settled: the RUNNING
 // update has long been acknowledged by then.
 constexpr auto kSettleTime = 2s;
+// Docker answers the wait before it publishes the die event, and the
+// post-mortem needs that event and what came before it. Milliseconds
+// apart in practice.
+constexpr auto kDieEventWait = 2s;
+// A broken event stream is followed again after this, doubling up to 5 s.
+constexpr auto kEventsRetryDelay = 500ms;
+// The container's kill/oom/die/stop events kept for the post-mortem; an
+// outside process that keeps signalling the container cannot grow them.
+constexpr std::size_t kMaxDockerEvents = 32;
+
+using Fields = boost::json::object;
+
+int64_t UnixNanos(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+}
+
+int64_t Millis(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 
 std::string ShortId(const std::string& id) { return id.substr(0, 12); }
 
@@ -44,6 +66,7 @@ TaskRunner::TaskRunner(asio::any_io_executor executor, docker::Client& docker, c
       settings_(settings),
       send_update_(std::move(send_update)),
       extensions_(std::move(extensions)),
+      docker_event_seen_(executor),
       kill_changed_(executor) {}
 
 std::string TaskRunner::Send(TaskStatus status) {
@@ -79,6 +102,9 @@ TaskRunner::Finished TaskRunner::Finish(TaskStatus status) {
 }
 
 void TaskRunner::RequestKill(KillRequest request) {
+  Fields recorded = DescribeKillRequest(request);
+  recorded["effect"] = !kill_ ? "stop" : request.grace < kill_->grace ? "shorter_grace" : "none";
+  GlobalTimeline().Record(timeline_event::kKillRequested, std::move(recorded));
   if (kill_ && request.grace >= kill_->grace) {
     spdlog::info("Already stopping the task after {}; {} changes nothing", DescribeKill(*kill_),
                  DescribeKill(request));
@@ -105,8 +131,10 @@ asio::awaitable<void> TaskRunner::WaitForKillChange(uint64_t seen) {
 
 asio::awaitable<TaskRunner::Finished> TaskRunner::Run(const mesos::Launch& launch, const LaunchContext& context) {
   task_id_ = launch.task_id;
+  SetLogContext(task_id_, "");
   launch_ = &launch;
   task_killing_capability_ = context.task_killing_capability;
+  sandbox_ = context.sandbox;
   spdlog::info("Task ID {}", task_id_);
   Send(TaskStatus{task_id_, TaskState::kStarting, mesos::Reason::kNone, "Preparing the container"});
 
@@ -149,6 +177,11 @@ asio::awaitable<TaskRunner::Finished> TaskRunner::Run(const mesos::Launch& launc
 
 void TaskRunner::LogContainerConfig(const ContainerPlan& plan) const {
   const docker::ContainerConfig& c = plan.config;
+  if (spdlog::should_log(spdlog::level::debug)) {
+    // Upstream's Debug dump; the environment's secrets are known to the redactor by now.
+    spdlog::debug("TaskInfo {}", boost::json::serialize(launch_->task));
+    spdlog::debug("Docker container config {}", boost::json::serialize(docker::CreateRequestBody(c)));
+  }
   spdlog::info("Container {} from image {}, network {}, command {}", c.name, c.image, c.network_mode,
                c.cmd ? fmt::format("'{}'", fmt::join(*c.cmd, " ")) : "(image default)");
   if (c.env.empty()) {
@@ -177,6 +210,7 @@ asio::awaitable<base::Status> TaskRunner::EnsureImage(const ContainerPlan& plan,
     base::Result<docker::ImageInfo> present = co_await docker_.InspectImage(image);
     if (present.ok()) {
       spdlog::info("Image {} is present ({})", image, present->id.substr(0, 19));
+      GlobalTimeline().Record(timeline_event::kImagePresent, Fields{{"image", image}, {"image_id", present->id}});
       co_return base::Status::Ok();
     }
     if (present.status().code() != base::StatusCode::kNotFound) co_return present.status().Wrap(failed);
@@ -184,11 +218,18 @@ asio::awaitable<base::Status> TaskRunner::EnsureImage(const ContainerPlan& plan,
   } else {
     spdlog::info("Pulling Docker image '{}' (force_pull_image is set)", image);
   }
+  GlobalTimeline().Record(timeline_event::kPullStarted,
+                          Fields{{"image", image}, {"why", plan.force_pull ? "force_pull_image" : "not_present"}});
   auto progress = [&](const docker::PullProgress& p) {
     spdlog::info("Pull {}: {}{}", image, p.id.empty() ? "" : p.id + " ", p.status);
+    GlobalTimeline().Record(timeline_event::kPullProgress, Fields{{"layer", p.id}, {"status", p.status}});
   };
+  const base::Clock::time_point pull_start = base::Clock::now();
   base::Status pulled =
       co_await docker_.PullWithRetry(*reference, registry_auth, progress, settings_.pull_stall_timeout);
+  Fields outcome{{"image", image}, {"ok", pulled.ok()}, {"duration_ms", Millis(base::Clock::now() - pull_start)}};
+  if (!pulled.ok()) outcome["error"] = pulled.message();
+  GlobalTimeline().Record(timeline_event::kPullFinished, std::move(outcome));
   if (pulled.ok()) {
     spdlog::info("Pulled {}", image);
     co_return pulled;
@@ -220,6 +261,7 @@ asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer
   }
   const base::Status image = co_await EnsureImage(plan, preparation.registry_auth);
   if (!image.ok()) co_return image;
+  docker_events_since_nano_ = UnixNanos(std::chrono::system_clock::now());
   base::Result<std::string> id = co_await docker_.Create(plan.config);
   if (!id.ok() && id.status().code() == base::StatusCode::kConflict) {
     // The name is derived from the task id: an earlier run of the same task
@@ -230,7 +272,10 @@ asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer
   }
   if (!id.ok()) co_return id.status().Wrap("Failed to create the container");
   container_id_ = *id;
+  SetLogContext(task_id_, container_id_);
   spdlog::info("Created container {} ({})", ShortId(container_id_), container_name_);
+  GlobalTimeline().Record(timeline_event::kContainerCreated,
+                          Fields{{"container_id", container_id_}, {"name", container_name_}});
 
   // Registered before the start, so no exit can slip past unseen.
   base::Result<docker::ExitWaiter> waiter = co_await docker_.WaitForExit(container_id_);
@@ -238,12 +283,82 @@ asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer
   const base::Status started = co_await docker_.Start(container_id_);
   if (!started.ok()) co_return started.Wrap("Failed to start the container");
   spdlog::info("Starting container with ID {}", ShortId(container_id_));
+  GlobalTimeline().Record(timeline_event::kContainerStarted, Fields{{"container_id", container_id_}});
   co_return Container{container_id_, std::move(waiter).value()};
 }
 
 asio::awaitable<ContainerExit> TaskRunner::Supervise(Container& container) {
-  auto ended = co_await (WatchExit(container) || EnforceKills(container.id) || SuperviseExtensions());
+  auto ended = co_await (SuperviseUntilExit(container) || FollowDockerEvents(container.id));
   co_return std::get<0>(ended);
+}
+
+asio::awaitable<ContainerExit> TaskRunner::SuperviseUntilExit(Container& container) {
+  auto ended = co_await (WatchExit(container) || EnforceKills(container.id) || SuperviseExtensions());
+  const ContainerExit exit = std::get<0>(ended);
+  exit_ = exit;
+  if (StatusForExit(task_id_, exit, kill_).state != TaskState::kFinished) {
+    co_await base::WithDeadline(WaitForDieEvent(), base::After(kDieEventWait));
+  }
+  // After the die event, so that the timeline reads in cause-and-effect order.
+  Fields exited{{"exit_code", exit.exit_code}, {"oom_killed", exit.oom_killed}};
+  if (!exit.docker_error.empty()) exited["error"] = exit.docker_error;
+  if (exit.lost) exited["lost"] = true;
+  GlobalTimeline().Record(timeline_event::kContainerExited, std::move(exited));
+  co_return exit;
+}
+
+asio::awaitable<void> TaskRunner::FollowDockerEvents(std::string container_id) {
+  const docker::ContainerEventHandler handler = [this](const docker::ContainerEvent& event) { OnDockerEvent(event); };
+  std::chrono::milliseconds retry_delay = kEventsRetryDelay;
+  for (;;) {
+    const base::Status ended = co_await docker_.Events(container_id, docker_events_since_nano_, handler);
+    const bool cancelled = co_await base::Cancelled();
+    if (cancelled) co_return;
+    if (!docker_events_broken_) {
+      // Once per break, however often following again fails.
+      spdlog::warn("Lost Docker's event stream for container {}: {}", ShortId(container_id), ended.message());
+      GlobalTimeline().Record(timeline_event::kDockerEventsLost, Fields{{"error", ended.message()}});
+      AddDockerEvent(ObservedDockerEvent{std::string(kStreamLost), std::nullopt, std::nullopt,
+                                         UnixNanos(std::chrono::system_clock::now()), stop_sent_});
+      docker_events_broken_ = true;
+      retry_delay = kEventsRetryDelay;
+    }
+    const bool slept = co_await base::SleepUntil(base::After(retry_delay));
+    if (!slept) co_return;
+    retry_delay = std::min<std::chrono::milliseconds>(retry_delay * 2, 5s);
+  }
+}
+
+void TaskRunner::AddDockerEvent(ObservedDockerEvent event) {
+  if (event.action == "die") die_seen_ = true;
+  docker_events_.push_back(std::move(event));
+  if (docker_events_.size() > kMaxDockerEvents) docker_events_.pop_front();
+  docker_event_seen_.Notify();
+}
+
+void TaskRunner::OnDockerEvent(const docker::ContainerEvent& event) {
+  docker_events_broken_ = false;
+  // A stream followed again replays from `since`: what was seen already comes twice.
+  if (event.time_nano < docker_events_since_nano_) return;
+  docker_events_since_nano_ = event.time_nano + 1;
+  if (event.action != "kill" && event.action != "oom" && event.action != "die" && event.action != "stop") return;
+  Fields recorded{{"after_our_stop", stop_sent_}};
+  if (event.signal) {
+    recorded["signal"] = *event.signal;
+    recorded["signal_name"] = SignalName(*event.signal);
+  }
+  if (event.exit_code) recorded["exit_code"] = *event.exit_code;
+  GlobalTimeline().Record(std::string(timeline_event::kDockerEventPrefix) + event.action, std::move(recorded));
+  AddDockerEvent(ObservedDockerEvent{event.action, event.signal, event.exit_code, event.time_nano, stop_sent_});
+}
+
+asio::awaitable<void> TaskRunner::WaitForDieEvent() {
+  // A stream that is down will not bring it.
+  while (!die_seen_ && !docker_events_broken_) {
+    co_await docker_event_seen_.Wait();
+    const bool cancelled = co_await base::Cancelled();
+    if (cancelled) co_return;
+  }
 }
 
 asio::awaitable<void> TaskRunner::SuperviseExtensions() {
@@ -359,11 +474,13 @@ asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) 
       const std::chrono::seconds timeout = DockerStopTimeout(kill_->grace);
       spdlog::info("Stopping container {} (stop signal, then SIGKILL after {}s)", ShortId(container_id),
                    timeout.count());
+      NoteOurStop(timeline_event::kContainerStopping, Fields{{"timeout_s", timeout.count()}});
       stopped = co_await docker_.Stop(container_id, timeout);
     }
     if (!stopped.ok()) {
       spdlog::warn("Stopping container {} did not work ({}); sending SIGKILL", ShortId(container_id),
                    stopped.message());
+      NoteOurStop(timeline_event::kContainerSigkill, Fields{{"why", stopped.message()}});
       base::Status killed = co_await docker_.Kill(container_id, "SIGKILL");
       if (!killed.ok() && killed.code() != base::StatusCode::kConflict) {
         spdlog::error("Killing container {} failed: {}", ShortId(container_id), killed.message());
@@ -377,53 +494,133 @@ asio::awaitable<void> TaskRunner::EnforceKills(const std::string& container_id) 
   }
 }
 
+void TaskRunner::NoteOurStop(std::string_view step, Fields fields) {
+  // Docker's kill events from now on are answers to ours.
+  stop_sent_ = true;
+  GlobalTimeline().Record(step, std::move(fields));
+}
+
 asio::awaitable<void> TaskRunner::RemoveContainer(const std::string& name_or_id) {
   base::Status removed = co_await docker_.Remove(name_or_id, /*force=*/true, /*remove_volumes=*/true);
   if (removed.ok()) {
     spdlog::info("Removed container {}", name_or_id.size() == 64 ? ShortId(name_or_id) : name_or_id);
+    GlobalTimeline().Record(timeline_event::kContainerRemoved, Fields{{"container", name_or_id}});
   } else if (removed.code() != base::StatusCode::kNotFound) {
     spdlog::error("Failed to remove container {}: {}", name_or_id, removed.message());
   }
 }
 
 asio::awaitable<void> TaskRunner::CleanUp(const TaskStatus& terminal) {
-  if (container_id_.empty()) co_return;
   if (terminal.state != TaskState::kFinished) {
-    const auto since = std::chrono::system_clock::now() - settings_.logs_since;
-    docker::LogsOptions options;
-    options.since_unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
-    base::Result<docker::ContainerState> state = co_await docker_.Inspect(container_id_);
-    options.tty = state.ok() && state->tty;
-    spdlog::info("Copying the container's logs of the last {} to the executor's stdout and stderr",
-                 Seconds(settings_.logs_since));
-    const Redactor& redactor = GlobalRedactor();
-    auto copy = [&](docker::LogStream stream, std::string_view line) {
-      std::string clean = redactor.Scrub(line);
-      clean += '\n';
-      std::fwrite(clean.data(), 1, clean.size(), stream == docker::LogStream::kStderr ? stderr : stdout);
-    };
-    base::Result<docker::LogsOutcome> copied = co_await docker_.Logs(container_id_, options, copy);
-    std::fflush(stdout);
-    std::fflush(stderr);
-    if (!copied.ok()) {
-      spdlog::warn("Could not copy the container's logs: {}", copied.status().message());
-    } else if (*copied == docker::LogsOutcome::kNotReadable) {
-      spdlog::warn("The container's log driver cannot be read back; no logs copied");
-    }
+    OutputTail tail(kPostmortemOutputLines);
+    const std::optional<docker::ContainerState> state = co_await CopyLogs(tail);
+    WritePostmortem(terminal, state, tail);
   }
+  if (container_id_.empty()) co_return;
   if (settings_.remove_container) {
     co_await RemoveContainer(container_id_);
   } else {
     spdlog::info("Keeping container {} (EXECUTOR_REMOVE_CONTAINER=false)", ShortId(container_id_));
+    GlobalTimeline().Record(timeline_event::kContainerKept, Fields{{"container", container_id_}});
   }
+}
+
+asio::awaitable<std::optional<docker::ContainerState>> TaskRunner::CopyLogs(OutputTail& tail) {
+  if (container_id_.empty()) co_return std::nullopt;
+  const auto since = std::chrono::system_clock::now() - settings_.logs_since;
+  docker::LogsOptions options;
+  options.since_unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
+  base::Result<docker::ContainerState> state = co_await docker_.Inspect(container_id_);
+  options.tty = state.ok() && state->tty;
+  spdlog::info("Copying the container's logs of the last {} to the executor's stdout and stderr",
+               Seconds(settings_.logs_since));
+  const Redactor& redactor = GlobalRedactor();
+  auto copy = [&](docker::LogStream stream, std::string_view line) {
+    std::string clean = redactor.Scrub(line);
+    const bool is_stderr = stream == docker::LogStream::kStderr;
+    tail.Add(is_stderr ? "stderr" : "stdout", clean);
+    clean += '\n';
+    std::fwrite(clean.data(), 1, clean.size(), is_stderr ? stderr : stdout);
+  };
+  base::Result<docker::LogsOutcome> copied = co_await docker_.Logs(container_id_, options, copy);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  Fields recorded{{"lines", tail.seen()}};
+  if (!copied.ok()) {
+    spdlog::warn("Could not copy the container's logs: {}", copied.status().message());
+    recorded["error"] = copied.status().message();
+  } else if (*copied == docker::LogsOutcome::kNotReadable) {
+    spdlog::warn("The container's log driver cannot be read back; no logs copied");
+    recorded["error"] = "the log driver cannot be read back";
+  }
+  GlobalTimeline().Record(timeline_event::kLogsCopied, std::move(recorded));
+  if (!state.ok()) co_return std::nullopt;
+  co_return std::move(state).value();
+}
+
+void TaskRunner::WritePostmortem(const TaskStatus& terminal, const std::optional<docker::ContainerState>& state,
+                                 const OutputTail& tail) const {
+  if (sandbox_.empty()) return;
+  PostmortemFacts facts;
+  facts.terminal = terminal;
+  facts.time = std::chrono::system_clock::now();
+  if (!container_id_.empty()) {
+    ContainerFinalState container;
+    container.id = container_id_;
+    container.name = container_name_;
+    container.image = plan_ ? plan_->config.image : "";
+    if (state) {
+      container.exit_code = state->exit_code;
+      container.oom_killed = state->oom_killed;
+      container.error = state->error;
+      container.finished_at = state->finished_at;
+    } else if (exit_) {
+      // Docker no longer answers about it: what the exit watch saw is all there is.
+      if (!exit_->lost) container.exit_code = exit_->exit_code;
+      container.oom_killed = exit_->oom_killed;
+      container.error = exit_->docker_error;
+      container.lost = exit_->lost;
+    }
+    facts.container = std::move(container);
+  }
+  facts.docker_events.assign(docker_events_.begin(), docker_events_.end());
+  if (launched_) {
+    StopFacts stop;
+    stop.events = facts.docker_events;
+    stop.we_stopped = stop_sent_;
+    stop.oom_killed = facts.container && facts.container->oom_killed;
+    stop.container_lost = exit_ && exit_->lost;
+    facts.stopped_by = AttributeStop(stop);
+  }
+  facts.timeline_records = ReadTimelineRecords(GlobalTimeline().path(),
+                                               {timeline_event::kKillRequested, timeline_event::kHealthObservation,
+                                                timeline_event::kDrainRequested, timeline_event::kDrainOutcome},
+                                               kPostmortemTimelineRecords);
+  facts.output = tail.Lines();
+  facts.output_window = FormatGoDuration(settings_.logs_since);
+
+  const std::string path = sandbox_ + "/" + std::string(kPostmortemFile);
+  const boost::json::object document = BuildPostmortem(facts, GlobalRedactor());
+  const base::Status written = WriteFileAtomically(path, FormatIndentedJson(document));
+  if (!written.ok()) {
+    spdlog::warn("Could not write the post-mortem: {}", written.message());
+    return;
+  }
+  spdlog::info("Wrote the post-mortem to {}", path);
+  Fields recorded{{"path", path}};
+  if (facts.stopped_by) recorded["stopped_by"] = StoppedByName(facts.stopped_by->by);
+  GlobalTimeline().Record(timeline_event::kPostmortemWritten, std::move(recorded));
 }
 
 asio::awaitable<void> TaskRunner::StopAndRemove(std::chrono::nanoseconds grace) {
   const std::string target = container_id_.empty() ? container_name_ : container_id_;
   if (target.empty()) co_return;
-  base::Status stopped = co_await docker_.Stop(target, DockerStopTimeout(grace));
+  const std::chrono::seconds timeout = DockerStopTimeout(grace);
+  NoteOurStop(timeline_event::kContainerStopping, Fields{{"timeout_s", timeout.count()}});
+  base::Status stopped = co_await docker_.Stop(target, timeout);
   if (!stopped.ok() && stopped.code() != base::StatusCode::kNotFound) {
     spdlog::warn("Stopping container {} failed ({}); killing it", target, stopped.message());
+    NoteOurStop(timeline_event::kContainerSigkill, Fields{{"why", stopped.message()}});
     co_await docker_.Kill(target, "SIGKILL");
   }
   if (settings_.remove_container) {

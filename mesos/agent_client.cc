@@ -2,6 +2,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -35,6 +36,12 @@ std::string NewUuid() {
   return std::string(reinterpret_cast<const char*>(uuid.data), uuid.size());
 }
 
+std::string UuidText(const std::string& raw) {
+  boost::uuids::uuid uuid{};
+  std::copy_n(raw.begin(), std::min(raw.size(), uuid.size()), uuid.begin());
+  return boost::uuids::to_string(uuid);
+}
+
 std::string Seconds(std::chrono::nanoseconds d) {
   return std::to_string(std::chrono::duration<double>(d).count()) + "s";
 }
@@ -56,6 +63,20 @@ void AgentClient::Stop() {
   stop_requested_.Set();
 }
 
+void AgentClient::Observe(const AgentActivity& activity) const {
+  if (observer_) observer_(activity);
+}
+
+AgentActivity AgentClient::ActivityOf(AgentActivity::Kind kind, const PendingUpdate& update) const {
+  AgentActivity activity;
+  activity.kind = kind;
+  activity.subscription = subscription_;
+  activity.task_id = update.task_id;
+  activity.state = TaskStateName(update.state);
+  activity.uuid = UuidText(update.uuid);
+  return activity;
+}
+
 net::Request AgentClient::Call(std::string body) const {
   net::Request request;
   request.method = net::http::verb::post;
@@ -70,7 +91,7 @@ net::Request AgentClient::Call(std::string body) const {
 std::string AgentClient::Update(const TaskStatus& status) {
   std::string uuid = NewUuid();
   // Recorded before sending: the ACK may overtake the POST's response.
-  pending_.push_back({uuid, status.task_id, MakeUpdate(ids_, status, uuid, NowSeconds()), 0});
+  pending_.push_back({uuid, status.task_id, status.state, MakeUpdate(ids_, status, uuid, NowSeconds()), 0});
   updates_queued_.Notify();
   return uuid;
 }
@@ -93,6 +114,13 @@ asio::awaitable<base::Status> AgentClient::Run() {
     subscribed_ = false;
     if (stopping_) co_return base::Status::Ok();
     const base::Status lost = std::get<0>(outcome);
+    const bool cancelled = co_await base::Cancelled();
+    if (cancelled) co_return lost;  // the executor is leaving: nothing was lost
+    AgentActivity disconnected;
+    disconnected.kind = AgentActivity::Kind::kDisconnected;
+    disconnected.subscription = subscription_;
+    disconnected.detail = lost.message();
+    Observe(disconnected);
     if (!env_.checkpoint) {
       co_return lost.Wrap("lost the agent, and without framework checkpointing it will not recover this executor");
     }
@@ -157,7 +185,12 @@ asio::awaitable<base::Status> AgentClient::Session() {
   if (!stream.ok()) co_return stream.status();
   ++subscription_;
   // Everything pending went out inside this SUBSCRIBE.
-  for (PendingUpdate& p : pending_) p.sent_in_subscription = subscription_;
+  for (PendingUpdate& p : pending_) {
+    p.sent_in_subscription = subscription_;
+    AgentActivity resent = ActivityOf(AgentActivity::Kind::kUpdateSent, p);
+    resent.resent = true;
+    Observe(resent);
+  }
   auto ended = co_await (ReadEvents(**stream) || SendUpdates() || SendHeartbeats());
   co_return std::visit([](const base::Status& s) { return s; }, ended);
 }
@@ -188,6 +221,10 @@ void AgentClient::Dispatch(const std::string& record) {
     subscribed_ = true;
     reached_subscribed_ = true;
     updates_queued_.Notify();
+    AgentActivity activity;
+    activity.kind = AgentActivity::Kind::kSubscribed;
+    activity.subscription = subscription_;
+    Observe(activity);
   } else if (const Launch* launch = std::get_if<Launch>(&*event)) {
     unacknowledged_tasks_.emplace_back(launch->task_id, launch->task);
   } else if (const LaunchGroup* group = std::get_if<LaunchGroup>(&*event)) {
@@ -205,6 +242,7 @@ void AgentClient::OnAcknowledged(const Acknowledged& ack) {
     spdlog::info("Acknowledgement for an unknown update of task {}; ignoring it", ack.task_id);
     return;
   }
+  Observe(ActivityOf(AgentActivity::Kind::kUpdateAcknowledged, *it));
   pending_.erase(it);
   acknowledged_.insert(ack.uuid);
   std::erase_if(unacknowledged_tasks_, [&](const auto& entry) { return entry.first == ack.task_id; });
@@ -235,10 +273,12 @@ asio::awaitable<base::Status> AgentClient::SendUpdates() {
     }
     const std::string uuid = next->uuid;
     const uint64_t subscription = subscription_;
+    const AgentActivity sent = ActivityOf(AgentActivity::Kind::kUpdateSent, *next);
     // One update in flight at a time keeps them in order at the agent.
     auto response = co_await calls->Send(Call(UpdateCall(ids_, next->update)), base::After(kCallTimeout));
     if (!response.ok()) co_return response.status().Wrap("sending an update");
     auto it = std::find_if(pending_.begin(), pending_.end(), [&](const PendingUpdate& p) { return p.uuid == uuid; });
+    if (response->status == 202) Observe(sent);
     if (it == pending_.end()) continue;  // acknowledged while we waited for the 202
     if (response->status == 202) {
       it->sent_in_subscription = subscription;
@@ -247,8 +287,10 @@ asio::awaitable<base::Status> AgentClient::SendUpdates() {
     } else {
       // Our updates are valid by construction, so the agent will never take
       // this one; keeping it would only block the ones behind it.
-      spdlog::error("The agent rejected an update for task {}: {}", it->task_id,
-                    net::DescribeFailure(Call(""), *response));
+      AgentActivity rejected = ActivityOf(AgentActivity::Kind::kUpdateRejected, *it);
+      rejected.detail = net::DescribeFailure(Call(""), *response);
+      spdlog::error("The agent rejected an update for task {}: {}", it->task_id, rejected.detail);
+      Observe(rejected);
       rejected_.insert(uuid);
       pending_.erase(it);
       acknowledgements_.Notify();

@@ -30,11 +30,31 @@
 
 namespace mesos {
 
+// What the client did on the wire, for the executor's timeline.
+struct AgentActivity {
+  enum class Kind {
+    kSubscribed,          // SUBSCRIBED arrived; `subscription` counts them (2+ after a reconnect)
+    kDisconnected,        // the session ended; `detail` says why
+    kUpdateSent,          // the agent took an update (202), or it went out inside a SUBSCRIBE
+    kUpdateAcknowledged,  // ACKNOWLEDGED for an update
+    kUpdateRejected,      // the agent refused an update for good; `detail` has its answer
+  };
+  Kind kind = Kind::kSubscribed;
+  uint64_t subscription = 0;
+  std::string task_id;  // the update kinds
+  std::string state;    // the update kinds: "TASK_RUNNING"
+  std::string uuid;     // the update kinds, in its text form
+  bool resent = false;  // kUpdateSent: inside a SUBSCRIBE
+  std::string detail;
+};
+
 class AgentClient {
  public:
   // Called for every decoded event, in stream order. It must not block: it
   // records what happened and returns.
   using EventHandler = std::function<void(const Event&)>;
+  // Like the EventHandler, it must only record and return.
+  using ActivityObserver = std::function<void(const AgentActivity&)>;
 
   AgentClient(boost::asio::any_io_executor executor, AgentEnvironment env, EventHandler handler);
 
@@ -44,6 +64,8 @@ class AgentClient {
 
   // Ends Run() and closes the connections.
   void Stop();
+
+  void SetActivityObserver(ActivityObserver observer) { observer_ = std::move(observer); }
 
   // Records `status` as unacknowledged, then sends it as soon as the
   // executor is subscribed (or in the next SUBSCRIBE). Returns its uuid.
@@ -61,6 +83,7 @@ class AgentClient {
   struct PendingUpdate {
     std::string uuid;  // raw 16 bytes
     std::string task_id;
+    TaskState state;
     boost::json::object update;
     uint64_t sent_in_subscription = 0;  // 0 = not yet sent
   };
@@ -74,10 +97,13 @@ class AgentClient {
   void OnAcknowledged(const Acknowledged& ack);
   PendingUpdate* NextUnsent();
   net::Request Call(std::string body) const;
+  void Observe(const AgentActivity& activity) const;
+  AgentActivity ActivityOf(AgentActivity::Kind kind, const PendingUpdate& update) const;
 
   AgentEnvironment env_;
   CallIds ids_;
   EventHandler handler_;
+  ActivityObserver observer_;
   boost::asio::any_io_executor executor_;
 
   std::list<PendingUpdate> pending_;

@@ -12,6 +12,10 @@
 //               for its own stop. A failed drain ends the wait at once.
 //   StatusNote  the current fail-open condition, or why checks are off.
 //
+// The timeline gets every poll that changed something (health, a fail-open
+// condition, the unhealthy count) and the drain's request and outcome; the
+// post-mortem reads them back from there.
+//
 // Off for a task whose SidecarDiscover label parses as false (no polls, no
 // drain, as upstream). Health checks also need TASK_HOST, Sidecar's name for
 // this host: without it they are off (upstream polled in vain), draining is
@@ -48,6 +52,8 @@ class HealthExtension : public executor::TaskExtension {
   // Why health checks cannot run for `task`; empty when they can.
   std::string ChecksOffReason(const executor::RunningTask& task) const;
   void Act(const Observation& observation, const HealthVerdict& verdict, executor::TaskControl& control);
+  // To the timeline, when the poll changed something (health, fail-open, the count).
+  void RecordObservation(const Observation& observation, const HealthVerdict& verdict, bool counted);
 
   executor::Settings settings_;
   std::string task_host_;
@@ -55,6 +61,7 @@ class HealthExtension : public executor::TaskExtension {
   std::optional<HealthTracker> tracker_;
   std::optional<StateDocumentReader> reader_;
   std::string checks_off_note_;
+  int64_t recorded_streak_ = 0;
 };
 
 }  // namespace sidecar

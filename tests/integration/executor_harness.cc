@@ -144,4 +144,16 @@ asio::awaitable<base::Result<local_agent::ExitStatus>> ExecutorExit(local_agent:
   co_return exit;
 }
 
+local_agent::KeyValues FastSidecarSettings(const std::string& host) {
+  return {{"TASK_HOST", host},
+          {"EXECUTOR_SIDECAR_BACKOFF", "0s"},
+          {"EXECUTOR_SIDECAR_POLL_INTERVAL", "200ms"},
+          {"EXECUTOR_SIDECAR_MAX_FAILS", "2"},
+          {"EXECUTOR_SIDECAR_RETRY_COUNT", "1"},
+          {"EXECUTOR_SIDECAR_RETRY_DELAY", "50ms"},
+          {"EXECUTOR_HTTP_TIMEOUT", "1s"},
+          {"EXECUTOR_SIDECAR_DRAINING_DURATION", "1s"},
+          {"EXECUTOR_KILL_TASK_TIMEOUT", "6"}};
+}
+
 }  // namespace integration

@@ -73,4 +73,9 @@ boost::asio::awaitable<base::Result<local_agent::StatusUpdateRecord>> ExpectStat
 boost::asio::awaitable<base::Result<local_agent::ExitStatus>> ExecutorExit(
     local_agent::FakeAgent& agent, std::chrono::seconds within = std::chrono::seconds(60));
 
+// Settings for a task health-checked by a fake Sidecar knowing `host`: fast
+// polls, a short drain; the counting stays upstream's (MAX_FAILS 2 kills on
+// the third bad poll).
+local_agent::KeyValues FastSidecarSettings(const std::string& host);
+
 }  // namespace integration

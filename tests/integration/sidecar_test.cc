@@ -44,15 +44,7 @@ class SidecarTest : public ExecutorTest {
   void SetUp() override {
     ExecutorTest::SetUp();
     // Short timings keep the suite fast; the counting is upstream's.
-    executor_env_ = {{"TASK_HOST", kHost},
-                     {"EXECUTOR_SIDECAR_BACKOFF", "0s"},
-                     {"EXECUTOR_SIDECAR_POLL_INTERVAL", "200ms"},
-                     {"EXECUTOR_SIDECAR_MAX_FAILS", "2"},
-                     {"EXECUTOR_SIDECAR_RETRY_COUNT", "1"},
-                     {"EXECUTOR_SIDECAR_RETRY_DELAY", "50ms"},
-                     {"EXECUTOR_HTTP_TIMEOUT", "1s"},
-                     {"EXECUTOR_SIDECAR_DRAINING_DURATION", "1s"},
-                     {"EXECUTOR_KILL_TASK_TIMEOUT", "6"}};
+    executor_env_ = FastSidecarSettings(kHost);
   }
 
   void Set(const std::string& name, const std::string& value) {
