@@ -62,13 +62,14 @@ void RememberSecrets() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  executor::InitProcessTitle(argc, argv);  // extra arguments (executor.sh passes some) are ignored
-  executor::SetUpLogging(false);
-  spdlog::info("Starting Sidecar Executor");
+  executor::InitProcessTitle(argc, argv);  // extra arguments (upstream's executor.sh passes some) are ignored
   RememberSecrets();
-
+  // Parsed before the first line, so that every line has the configured
+  // format. A bad EXECUTOR_LOG_FORMAT leaves the default; the task fails.
   executor::ParsedSettings parsed = executor::ParseSettings(GetEnv, Hostname());
-  executor::SetUpLogging(parsed.errors.empty() && parsed.settings.debug);
+  executor::SetUpLogging(parsed.errors.empty() && parsed.settings.debug, parsed.settings.log_format);
+  spdlog::info("Starting Sidecar Executor");
+
   executor::ExecutorConfig config;
   config.getenv = GetEnv;
   config.settings = parsed.errors.empty() ? parsed.settings : executor::DefaultSettings(Hostname());
@@ -77,14 +78,15 @@ int main(int argc, char** argv) {
   for (const std::string& warning : parsed.warnings) spdlog::warn("{}", warning);
   std::vector<std::string> problems;
   for (const executor::SettingError& error : parsed.errors) {
-    spdlog::error("Invalid setting: {}", error.Message());
+    executor::LogWithFields(spdlog::level::err, "Invalid setting: " + error.Message(), {{"variable", error.variable}});
     problems.push_back(error.Message());
   }
 
   base::Result<net::Endpoint> docker_endpoint = docker::EndpointFromEnvironment(GetEnv);
   if (docker_endpoint.ok()) {
     config.docker_endpoint = *docker_endpoint;
-    spdlog::info("Docker endpoint {}", config.docker_endpoint.ToString());
+    const std::string endpoint = config.docker_endpoint.ToString();
+    executor::LogWithFields(spdlog::level::info, "Docker endpoint " + endpoint, {{"docker_endpoint", endpoint}});
   } else {
     spdlog::error("Invalid Docker configuration: {}", docker_endpoint.status().message());
     problems.push_back(docker_endpoint.status().message());
@@ -103,7 +105,9 @@ int main(int argc, char** argv) {
   unsetenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN");
   config.agent = *agent;
   config.host_cpus = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
-  spdlog::info("Executor process has started; agent at {}{}", config.agent.endpoint.ToString(), config.agent.api_path);
+  const std::string agent_url = config.agent.endpoint.ToString() + config.agent.api_path;
+  executor::LogWithFields(spdlog::level::info, "Executor process has started; agent at " + agent_url,
+                          {{"agent", agent_url}});
 
   boost::asio::io_context io(1);
   executor::Executor executor(io.get_executor(), std::move(config));
@@ -123,6 +127,7 @@ int main(int argc, char** argv) {
     }
   });
   io.run();
-  spdlog::info("Sidecar Executor exiting with status {}", exit_status);
+  executor::LogWithFields(spdlog::level::info, fmt::format("Sidecar Executor exiting with status {}", exit_status),
+                          {{"exit_status", std::to_string(exit_status)}});
   return exit_status;
 }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 
 #include "executor/go_duration.h"
 #include "executor/go_strings.h"
@@ -98,6 +99,9 @@ constexpr std::array kTable = {
     SettingSpec{"PullStallTimeout", "EXECUTOR_PULL_STALL_TIMEOUT", "1m",
                 "an image pull without progress for this long fails",
                 &Settings::pull_stall_timeout, B::kPositive, false},
+    SettingSpec{"LogFormat", "EXECUTOR_LOG_FORMAT", "text",
+                "the executor's own log lines: text, one readable line each, or json, one object per line",
+                &Settings::log_format, B::kAny, false},
 };
 
 // Upstream aligned the values one column after its longest name.
@@ -105,6 +109,11 @@ constexpr size_t kNameColumn = 25;
 
 constexpr std::string_view kBoolForms =
     "true or false; also 1, t, T, TRUE, True, 0, f, F, FALSE, False";
+
+constexpr std::array<std::pair<std::string_view, LogFormat>, 2> kLogFormats = {{
+    {"text", LogFormat::kText},
+    {"json", LogFormat::kJson},
+}};
 
 std::string Example(const SettingSpec& spec) { return "e.g. " + std::string(spec.default_value); }
 
@@ -165,6 +174,14 @@ std::optional<SettingError> Assign(const SettingSpec& spec, std::string_view tex
       settings.*field = SplitLikeGo(text, ',');  // no trimming, as upstream
       return std::nullopt;
     }
+    std::optional<SettingError> operator()(LogFormat Settings::*field) const {
+      for (const auto& [name, format] : kLogFormats) {
+        if (text != name) continue;
+        settings.*field = format;
+        return std::nullopt;
+      }
+      return SettingError{{}, {}, "is not a log format", "text or json"};
+    }
   };
   return std::visit(Visitor{spec, text, settings}, spec.field);
 }
@@ -211,6 +228,12 @@ std::string FormatValue(const SettingSpec& spec, const Settings& settings) {
       }
       return out + "]";
     }
+    std::string operator()(LogFormat Settings::*field) const {
+      for (const auto& [name, format] : kLogFormats) {
+        if (settings.*field == format) return std::string(name);
+      }
+      return "";
+    }
   };
   return std::visit(Visitor{settings}, spec.field);
 }
@@ -221,7 +244,7 @@ std::span<const SettingSpec> SettingTable() { return kTable; }
 
 std::string_view SettingTypeName(const SettingSpec& spec) {
   static constexpr std::array<std::string_view, std::variant_size_v<SettingField>> kNames = {
-      "duration", "uint seconds", "int", "bool", "string", "list"};
+      "duration", "uint seconds", "int", "bool", "string", "list", "text or json"};
   return kNames[spec.field.index()];
 }
 

@@ -20,6 +20,10 @@
 
 namespace executor {
 
+// The executor's own log lines: human-readable text, as upstream, or one
+// JSON object per line for log pipelines.
+enum class LogFormat { kText, kJson };
+
 // Zero-initialised members are placeholders, not the defaults: those live in
 // SettingTable() and come from DefaultSettings() or ParseSettings().
 struct Settings {
@@ -56,13 +60,15 @@ struct Settings {
   bool remove_container = false;
   std::chrono::nanoseconds docker_timeout{};
   std::chrono::nanoseconds pull_stall_timeout{};
+  LogFormat log_format = LogFormat::kText;
 };
 
 // Where a parsed value lands; the alternative also fixes the syntax:
-// Go duration, whole seconds (uint), Go int, Go bool, string, comma list.
+// Go duration, whole seconds (uint), Go int, Go bool, string, comma list,
+// `text` or `json`.
 using SettingField = std::variant<std::chrono::nanoseconds Settings::*, uint64_t Settings::*,
                                   int64_t Settings::*, bool Settings::*, std::string Settings::*,
-                                  std::vector<std::string> Settings::*>;
+                                  std::vector<std::string> Settings::*, LogFormat Settings::*>;
 
 // Values the Go program accepted but crashed on or misbehaved with (D37).
 enum class SettingBound { kAny, kNonNegative, kPositive };
@@ -83,7 +89,7 @@ inline constexpr std::string_view kOsHostnameDefault = "OS hostname";
 // All settings, in startup-log order (the upstream 27, then ours).
 std::span<const SettingSpec> SettingTable();
 
-// "duration", "uint seconds", "int", "bool", "string" or "list".
+// "duration", "uint seconds", "int", "bool", "string", "list" or "text or json".
 std::string_view SettingTypeName(const SettingSpec& spec);
 
 struct SettingError {

@@ -34,7 +34,7 @@ ParsedSettings Parse(std::map<std::string, std::string> vars) {
 
 TEST(SettingTableTest, HasTheUpstream27ThenOurs) {
   auto table = SettingTable();
-  ASSERT_EQ(table.size(), 30u);
+  ASSERT_EQ(table.size(), 31u);
   int upstream = 0;
   for (const SettingSpec& spec : table) upstream += spec.upstream;
   EXPECT_EQ(upstream, 27);
@@ -42,6 +42,7 @@ TEST(SettingTableTest, HasTheUpstream27ThenOurs) {
   EXPECT_EQ(table[27].variable, "EXECUTOR_REMOVE_CONTAINER");
   EXPECT_EQ(table[28].variable, "EXECUTOR_DOCKER_TIMEOUT");
   EXPECT_EQ(table[29].variable, "EXECUTOR_PULL_STALL_TIMEOUT");
+  EXPECT_EQ(table[30].variable, "EXECUTOR_LOG_FORMAT");
 }
 
 TEST(SettingTableTest, NamesVariablesAndMeaningsAreUniqueAndComplete) {
@@ -74,6 +75,7 @@ TEST(SettingTableTest, TypesFollowUpstream) {
   EXPECT_EQ(types["AWSRoleMaxTTL"], "duration");
   EXPECT_EQ(types["RemoveContainer"], "bool");
   EXPECT_EQ(types["PullStallTimeout"], "duration");
+  EXPECT_EQ(types["LogFormat"], "text or json");
 }
 
 TEST(DefaultSettingsTest, MatchUpstreamDefaults) {
@@ -108,6 +110,7 @@ TEST(DefaultSettingsTest, MatchUpstreamDefaults) {
   EXPECT_TRUE(s.remove_container);
   EXPECT_EQ(s.docker_timeout, seconds(30));
   EXPECT_EQ(s.pull_stall_timeout, minutes(1));
+  EXPECT_EQ(s.log_format, LogFormat::kText);
 }
 
 TEST(ParseSettingsTest, EmptyEnvironmentGivesDefaultsWithoutNoise) {
@@ -175,10 +178,21 @@ TEST(ParseSettingsTest, PrefixedWinsEvenWhenEmpty) {
   EXPECT_THAT(parsed.warnings, IsEmpty());
 }
 
+TEST(ParseSettingsTest, ReadsTheLogFormat) {
+  EXPECT_EQ(Parse({{"EXECUTOR_LOG_FORMAT", "json"}}).settings.log_format, LogFormat::kJson);
+  EXPECT_EQ(Parse({{"EXECUTOR_LOG_FORMAT", "text"}}).settings.log_format, LogFormat::kText);
+  // A bad value fails the task, but the rest of this run's log still
+  // follows the default.
+  auto parsed = Parse({{"EXECUTOR_LOG_FORMAT", "logfmt"}});
+  EXPECT_EQ(parsed.settings.log_format, LogFormat::kText);
+  ASSERT_EQ(parsed.errors.size(), 1u);
+}
+
 TEST(ParseSettingsTest, NewSettingsHaveNoUnprefixedFallback) {
-  auto parsed = Parse({{"DOCKER_TIMEOUT", "5s"}, {"REMOVE_CONTAINER", "false"}});
+  auto parsed = Parse({{"DOCKER_TIMEOUT", "5s"}, {"REMOVE_CONTAINER", "false"}, {"LOG_FORMAT", "json"}});
   EXPECT_EQ(parsed.settings.docker_timeout, seconds(30));
   EXPECT_TRUE(parsed.settings.remove_container);
+  EXPECT_EQ(parsed.settings.log_format, LogFormat::kText);
   EXPECT_THAT(parsed.warnings, IsEmpty());
 }
 
@@ -248,7 +262,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "EXECUTOR_DOCKER_TIMEOUT='0s' must be greater than zero (expected e.g. 30s)"},
         BadValue{"EXECUTOR_PULL_STALL_TIMEOUT", "-1m",
                  "EXECUTOR_PULL_STALL_TIMEOUT='-1m' must be greater than zero (expected e.g. "
-                 "1m)"}));
+                 "1m)"},
+        BadValue{"EXECUTOR_LOG_FORMAT", "JSON",
+                 "EXECUTOR_LOG_FORMAT='JSON' is not a log format (expected text or json)"},
+        BadValue{"EXECUTOR_LOG_FORMAT", "",
+                 "EXECUTOR_LOG_FORMAT='' is not a log format (expected text or json)"}));
 
 TEST(ParseSettingsTest, AnErrorFromTheFallbackNamesTheFallbackVariable) {
   auto parsed = Parse({{"HTTP_TIMEOUT", "2 seconds"}});
@@ -306,7 +324,8 @@ TEST(FormatSettingsBlockTest, MatchesUpstreamLayoutForDefaults) {
                           " * Debug:                   false",
                           " * RemoveContainer:         true",
                           " * DockerTimeout:           30s",
-                          " * PullStallTimeout:        1m0s"));
+                          " * PullStallTimeout:        1m0s",
+                          " * LogFormat:               text"));
 }
 
 TEST(FormatSettingsBlockTest, RendersValuesTheGoWay) {

@@ -146,7 +146,7 @@ TEST_F(VaultTest, KnownSecretsAppearNowhereInTheExecutorsOutput) {
   // The copy ran, masked.
   EXPECT_THAT(out, HasSubstr("db=[REDACTED] token=[REDACTED] password=[REDACTED] aws=[REDACTED]"));
   EXPECT_THAT(err, HasSubstr("stderr db=[REDACTED] aws=[REDACTED] token=[REDACTED]"));
-  for (const std::string secret : {std::string(kDbPassword), std::string(kLoginToken), std::string(kVaultPassword),
+  for (const std::string& secret : {std::string(kDbPassword), std::string(kLoginToken), std::string(kVaultPassword),
                                    aws_secret}) {
     EXPECT_THAT(out, Not(HasSubstr(secret))) << "stdout leaks " << secret;
     EXPECT_THAT(err, Not(HasSubstr(secret))) << "stderr leaks " << secret;
