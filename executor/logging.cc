@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <ctime>
 
+#include "base/text_format.h"
 #include "executor/redactor.h"
 
 namespace executor {
@@ -29,71 +29,11 @@ LogContext& Context() {
   return context;
 }
 
-// Length of the well-formed UTF-8 sequence at text[at], or 0 when it is not
-// one (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (at + length > text.size()) return 0;
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(at + i) < 0x80 || byte(at + i) > 0xBF) return 0;
-  }
-  return length;
-}
-
-// `text` as a JSON string. Docker's and the container's words may be any
-// bytes; a byte that is not UTF-8 becomes U+FFFD so the line still parses.
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-          break;
-        }
-        if (const std::size_t length = Utf8SequenceLength(text, i); length > 0) {
-          out.append(text.substr(i, length));
-          i += length;
-          continue;
-        }
-        out += "\\ufffd";
-    }
-    ++i;
-  }
-  out += '"';
-}
-
 void AppendJsonMember(std::string& out, std::string_view key, std::string_view value) {
   out += ',';
-  AppendJsonString(out, key);
+  base::AppendJsonString(out, key, base::JsonEscaping::kMinimal);
   out += ':';
-  AppendJsonString(out, value);
+  base::AppendJsonString(out, value, base::JsonEscaping::kMinimal);
 }
 
 std::string FieldKey(std::string_view name) {
@@ -101,25 +41,15 @@ std::string FieldKey(std::string_view name) {
   return clashes ? "fields." + std::string(name) : std::string(name);
 }
 
-std::string Rfc3339Millis(std::chrono::system_clock::time_point time) {
-  const auto since_epoch = time.time_since_epoch();
-  const std::time_t seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
-}
-
 // The message already tells what the fields hold, so a text line leaves
 // them out and reads as it always did.
 std::string TextLine(const LogRecord& record, const Redactor& redactor) {
-  return fmt::format("{} {:<5} {}\n", Rfc3339Millis(record.time), spdlog::level::to_string_view(record.level),
+  return fmt::format("{} {:<5} {}\n", base::FormatUtcMillis(record.time), spdlog::level::to_string_view(record.level),
                      redactor.Scrub(record.message));
 }
 
 std::string JsonLine(const LogRecord& record, const Redactor& redactor) {
-  std::string line = "{\"time\":\"" + Rfc3339Millis(record.time) + '"';
+  std::string line = "{\"time\":\"" + base::FormatUtcMillis(record.time) + '"';
   const auto level = spdlog::level::to_string_view(record.level);
   AppendJsonMember(line, "level", std::string_view(level.data(), level.size()));
   AppendJsonMember(line, "msg", redactor.Scrub(record.message));

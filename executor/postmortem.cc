@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/text_format.h"
 #include "executor/timeline.h"
 
 namespace executor {
@@ -54,7 +55,7 @@ json::array DockerEventsSection(const std::vector<ObservedDockerEvent>& events) 
   for (const ObservedDockerEvent& event : events) {
     const auto time = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(event.time_nano)));
-    json::object entry{{"time", FormatUtcMillis(time)}, {"action", event.action}};
+    json::object entry{{"time", base::FormatUtcMillis(time)}, {"action", event.action}};
     if (event.signal) AddSignal(entry, "signal", *event.signal);
     if (event.exit_code) entry["exit_code"] = *event.exit_code;
     entry["after_our_stop"] = event.after_our_stop;
@@ -106,7 +107,7 @@ json::object BuildPostmortem(const PostmortemFacts& facts, const Redactor& redac
       {"reason", terminal.reason == mesos::Reason::kNone ? json::value(nullptr)
                                                          : json::value(mesos::ReasonName(terminal.reason))},
       {"cause", terminal.message},
-      {"written_at", FormatUtcMillis(facts.time)},
+      {"written_at", base::FormatUtcMillis(facts.time)},
       {"kill", std::move(kill)},
       {"container", ContainerSection(facts.container)},
       {"stopped_by", StoppedBySection(facts.stopped_by)},

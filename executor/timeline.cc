@@ -14,6 +14,8 @@
 #include <deque>
 #include <fstream>
 
+#include "base/text_format.h"
+
 namespace executor {
 
 namespace json = boost::json;
@@ -51,7 +53,7 @@ void Timeline::Record(std::string_view event, json::object fields) {
   if (path_.empty() || failed_ || !EnsureOpen()) return;
   json::value record = json::object{
       {"mono_ms", std::chrono::duration_cast<std::chrono::milliseconds>(base::Clock::now() - start_).count()},
-      {"time", FormatUtcMillis(std::chrono::system_clock::now())},
+      {"time", base::FormatUtcMillis(std::chrono::system_clock::now())},
       {"event", event}};
   json::object& object = record.as_object();
   for (auto& field : fields) object[field.key()] = std::move(field.value());
@@ -70,15 +72,6 @@ void Timeline::Record(std::string_view event, json::object fields) {
 Timeline& GlobalTimeline() {
   static Timeline timeline;
   return timeline;
-}
-
-std::string FormatUtcMillis(std::chrono::system_clock::time_point time) {
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec, millis % 1000);
 }
 
 void ScrubStrings(json::value& value, const Redactor& redactor) {

@@ -101,9 +101,6 @@ class Timeline {
 // The process-wide timeline.
 Timeline& GlobalTimeline();
 
-// "2026-11-26T10:02:11.123Z".
-std::string FormatUtcMillis(std::chrono::system_clock::time_point time);
-
 // Replaces known secrets in every string of `value`, at any depth.
 void ScrubStrings(boost::json::value& value, const Redactor& redactor);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "base/text_format.h"
 #include "executor/go_duration.h"
 #include "executor/redactor.h"
 #include "vault/aws.h"
@@ -45,12 +46,7 @@ std::chrono::seconds CeilSeconds(std::chrono::nanoseconds d) { return std::chron
 std::string UtcTime(vault::TimePoint at) {
   const auto wall = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                                            at - base::Clock::now());
-  const std::time_t t = std::chrono::system_clock::to_time_t(wall);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
+  return base::FormatUtcSeconds(wall);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <optional>
 
+#include "base/text_format.h"
+
 namespace relay {
 
 namespace {
@@ -18,7 +20,6 @@ constexpr std::string_view kHostnameKey = "Hostname";
 // logrus' own key for fields it could not encode; a label of that name is
 // renamed like the mapped keys.
 constexpr std::string_view kLogrusErrorKey = "logrus_error";
-constexpr std::string_view kHex = "0123456789abcdef";
 
 bool ContainsErrorAnyCase(std::string_view line) {
   // ASCII folding is Go's strings.ToLower here: no other letter lowers to
@@ -30,90 +31,8 @@ bool ContainsErrorAnyCase(std::string_view line) {
   return std::search(line.begin(), line.end(), kWord.begin(), kWord.end(), folded_equal) != line.end();
 }
 
-// Length of the valid UTF-8 sequence starting `text` (non-empty), or 0 where
-// Go's utf8.DecodeRuneInString reports RuneError of width 1: stray
-// continuation bytes, overlong forms, surrogates, code points past
-// U+10FFFF, cut sequences.
-std::size_t Utf8SequenceLength(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead < 0xC2) {
-    return 0;
-  } else if (lead < 0xE0) {
-    length = 2;
-  } else if (lead < 0xF0) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead < 0xF5) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (text.size() < length) return 0;
-  if (byte(1) < low || byte(1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return length;
-}
-
 void AppendGoJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-        case '\\':
-          out += '\\';
-          out += static_cast<char>(c);
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xF];
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    const std::size_t length = Utf8SequenceLength(text.substr(i));
-    if (length == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    const std::string_view sequence = text.substr(i, length);
-    if (sequence == "\xE2\x80\xA8" || sequence == "\xE2\x80\xA9") {
-      // Valid JSON, but line terminators to JavaScript.
-      out += "\\u202";
-      out += kHex[static_cast<unsigned char>(sequence[2]) & 0xF];
-    } else {
-      out += sequence;
-    }
-    i += length;
-  }
-  out += '"';
+  base::AppendJsonString(out, text, base::JsonEscaping::kGo);
 }
 
 std::string_view LevelName(Level level) { return level == Level::kError ? "error" : "info"; }

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "base/text_format.h"
 #include "executor/go_duration.h"
 
 namespace sidecar {
@@ -71,15 +72,6 @@ Observation Observation::Unreachable(std::string why) {
 
 bool KillEligible(int64_t status) { return status == 1 || status == 2; }
 
-std::string FormatUtc(WallTime time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(text, n);
-}
-
 HealthTracker::HealthTracker(ServiceKey key, int64_t max_fails) : key_(std::move(key)), max_fails_(max_fails) {}
 
 std::string HealthTracker::Service() const { return "service " + key_.service_id + " on host " + key_.host; }
@@ -137,9 +129,9 @@ std::string HealthTracker::KillEvidence(WallTime now) const {
   if (streak_tombstones_ > 0) counts += (counts.empty() ? "" : ", ") + std::to_string(streak_tombstones_) + " TOMBSTONE";
   std::string evidence = "Sidecar reported " + Service() + " unhealthy in " + std::to_string(streak_) +
                          " consecutive polls (" + counts + ") over " + Span(now - streak_start_) + " since " +
-                         FormatUtc(streak_start_) + ", the limit being EXECUTOR_SIDECAR_MAX_FAILS=" +
+                         base::FormatUtcSeconds(streak_start_) + ", the limit being EXECUTOR_SIDECAR_MAX_FAILS=" +
                          std::to_string(max_fails_) + " + 1; ";
-  evidence += last_healthy_ ? "last healthy at " + FormatUtc(*last_healthy_) : std::string("never seen healthy");
+  evidence += last_healthy_ ? "last healthy at " + base::FormatUtcSeconds(*last_healthy_) : std::string("never seen healthy");
   return evidence;
 }
 
@@ -163,7 +155,7 @@ void HealthTracker::TrackFailOpen(const Observation& observation, WallTime now, 
 
 std::string HealthTracker::FailOpenNote() const {
   if (fail_open_ == Kind::kStatus) return {};
-  return FailOpenCondition(fail_open_, key_, fail_open_detail_) + " since " + FormatUtc(fail_open_since_) +
+  return FailOpenCondition(fail_open_, key_, fail_open_detail_) + " since " + base::FormatUtcSeconds(fail_open_since_) +
          "; the task is assumed healthy";
 }
 

@@ -88,7 +88,4 @@ class HealthTracker {
   WallTime fail_open_since_{};
 };
 
-// "2024-03-05T10:02:11Z".
-std::string FormatUtc(WallTime time);
-
 }  // namespace sidecar

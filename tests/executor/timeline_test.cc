@@ -130,11 +130,5 @@ TEST_F(TimelineTest, ReadsBackTheLastRecordsOfTheNamedEvents) {
   EXPECT_TRUE(ReadTimelineRecords(dir_ + "/absent.jsonl", {"health_observation"}, 3).empty());
 }
 
-TEST(FormatUtcMillis, IsRfc3339InUtcWithMilliseconds) {
-  const auto time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1795687331123));
-  EXPECT_EQ(FormatUtcMillis(time), "2026-11-26T10:02:11.123Z");
-  EXPECT_EQ(FormatUtcMillis(std::chrono::system_clock::time_point()), "1970-01-01T00:00:00.000Z");
-}
-
 }  // namespace
 }  // namespace executor

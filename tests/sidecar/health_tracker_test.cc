@@ -182,9 +182,5 @@ TEST(HealthTracker, FailOpenNoteKeepsTheLatestReason) {
               HasSubstr("Host not found in Sidecar, can't manage this container! (mesos-worker-01)"));
 }
 
-TEST(HealthTracker, FormatUtc) {
-  EXPECT_EQ(FormatUtc(kStart + 1500ms), "2024-03-05T10:00:01Z");
-}
-
 }  // namespace
 }  // namespace sidecar
