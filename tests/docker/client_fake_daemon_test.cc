@@ -261,6 +261,29 @@ TEST(ClientFakeDaemon, PullWithRetryRetriesStreamErrorsAndListsEveryAttempt) {
       "#3: layer broke 3");
 }
 
+// PullWithRetry (3 attempts allowed) against a daemon that gives every
+// pull `answer`: the final status and how many pulls were tried.
+struct PullAttempts {
+  base::Status status;
+  int attempts = 0;
+};
+
+PullAttempts PullAgainst(const std::string& image, const std::string& answer) {
+  asio::io_context io;
+  PullAttempts result;
+  FakeDaemon daemon(io, [&](const std::string& head) -> std::optional<std::string> {
+    if (Asks(head, "GET /_ping")) return Ping("1.41");
+    ++result.attempts;
+    return answer;
+  });
+  Client client(daemon.endpoint(), 5s);
+  EXPECT_TRUE(Drive(io, daemon, [&]() -> asio::awaitable<void> {
+    result.status = co_await client.PullWithRetry(*ParseImageReference(image), "e30=", nullptr, 5s,
+                                                  RetryPolicy{.attempts = 3, .first_backoff = 1ms});
+  }));
+  return result;
+}
+
 TEST(ClientFakeDaemon, PullWithRetryGivesUpAtOnceOnPermanentFailures) {
   const std::pair<std::string, base::StatusCode> answers[] = {
       {Reply("404 Not Found", "", R"({"message":"manifest for x:1 not found: manifest unknown"})"),
@@ -273,22 +296,10 @@ TEST(ClientFakeDaemon, PullWithRetryGivesUpAtOnceOnPermanentFailures) {
        base::StatusCode::kFailed},
   };
   for (const auto& [answer, code] : answers) {
-    asio::io_context io;
-    int attempts = 0;
-    FakeDaemon daemon(io, [&](const std::string& head) -> std::optional<std::string> {
-      if (Asks(head, "GET /_ping")) return Ping("1.41");
-      ++attempts;
-      return answer;
-    });
-    Client client(daemon.endpoint(), 5s);
-    base::Status status;
-    ASSERT_TRUE(Drive(io, daemon, [&]() -> asio::awaitable<void> {
-      status = co_await client.PullWithRetry(*ParseImageReference("x:1"), "e30=", nullptr, 5s,
-                                             RetryPolicy{.attempts = 3, .first_backoff = 1ms});
-    }));
-    EXPECT_EQ(attempts, 1) << answer;
-    EXPECT_EQ(status.code(), code) << answer;
-    EXPECT_THAT(status.message(), HasSubstr("pull image docker.io/library/x:1: "));
+    const PullAttempts pulled = PullAgainst("x:1", answer);
+    EXPECT_EQ(pulled.attempts, 1) << answer;
+    EXPECT_EQ(pulled.status.code(), code) << answer;
+    EXPECT_THAT(pulled.status.message(), HasSubstr("pull image docker.io/library/x:1: "));
   }
 }
 
@@ -298,22 +309,10 @@ TEST(ClientFakeDaemon, PullSaysWhichRegistryRefusedTheCredentials) {
       kChunkedHead + Chunk(R"({"error":"unauthorized: authentication required"})") + kEndOfChunks,
   };
   for (const std::string& answer : answers) {
-    asio::io_context io;
-    int attempts = 0;
-    FakeDaemon daemon(io, [&](const std::string& head) -> std::optional<std::string> {
-      if (Asks(head, "GET /_ping")) return Ping("1.41");
-      ++attempts;
-      return answer;
-    });
-    Client client(daemon.endpoint(), 5s);
-    base::Status status;
-    ASSERT_TRUE(Drive(io, daemon, [&]() -> asio::awaitable<void> {
-      status = co_await client.PullWithRetry(*ParseImageReference("127.0.0.1:5000/x:1"), "e30=", nullptr, 5s,
-                                             RetryPolicy{.attempts = 3, .first_backoff = 1ms});
-    }));
-    EXPECT_EQ(attempts, 1) << answer;
-    EXPECT_EQ(status.code(), base::StatusCode::kFailed) << answer;
-    EXPECT_EQ(status.message(),
+    const PullAttempts pulled = PullAgainst("127.0.0.1:5000/x:1", answer);
+    EXPECT_EQ(pulled.attempts, 1) << answer;
+    EXPECT_EQ(pulled.status.code(), base::StatusCode::kFailed) << answer;
+    EXPECT_EQ(pulled.status.message(),
               "pull image 127.0.0.1:5000/x:1: authentication failed for registry 127.0.0.1:5000: "
               "unauthorized: authentication required");
   }
