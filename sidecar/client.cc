@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "net/http_client.h"
+#include "sidecar/service_instances.h"
 
 namespace sidecar {
 
@@ -14,6 +16,28 @@ namespace {
 
 // A drain answer is a one-line message; anything bigger is not Sidecar.
 constexpr std::size_t kMaxDrainBody = 64 * 1024;
+// One name's instances are a few hundred bytes each; a list beyond this is
+// not worth reading twice (the full document follows a failed read anyway).
+constexpr std::size_t kMaxInstancesBody = 4 * 1024 * 1024;
+
+bool IsSidecarStateTarget(std::string_view target) { return target == "/state.json" || target == "/api/state.json"; }
+
+// A path segment: everything but RFC 3986's unreserved characters escaped.
+std::string EscapePathSegment(std::string_view segment) {
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string escaped;
+  for (const char c : segment) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+      escaped += c;
+    } else {
+      escaped += '%';
+      escaped += kHex[byte >> 4];
+      escaped += kHex[byte & 0xF];
+    }
+  }
+  return escaped;
+}
 
 }  // namespace
 
@@ -27,7 +51,8 @@ base::Result<Client> Client::Create(ClientSettings settings) {
   return Client(std::move(settings), std::move(url).value());
 }
 
-Client::Client(ClientSettings settings, net::HttpUrl url) : settings_(std::move(settings)), url_(std::move(url)) {}
+Client::Client(ClientSettings settings, net::HttpUrl url)
+    : settings_(std::move(settings)), url_(std::move(url)), may_ask_by_name_(IsSidecarStateTarget(url_.target)) {}
 
 std::string Client::DrainUrl(std::string_view service_id) const {
   return url_.endpoint.ToString() + "/api/services/" + std::string(service_id) + "/drain";
@@ -49,15 +74,66 @@ asio::awaitable<base::Status> Client::FetchOnce(StateDocumentReader& reader, bas
   }
 }
 
+asio::awaitable<base::Result<std::optional<int64_t>>> Client::FetchInstanceStatus(const ServiceKey& key,
+                                                                                    base::Deadline deadline) {
+  net::Request request;
+  request.target = "/api/services/" + EscapePathSegment(polled_name_) + ".json";
+  const base::Result<net::Response> response = co_await net::Fetch(url_.endpoint, request, deadline, kMaxInstancesBody);
+  if (!response.ok()) co_return response.status();
+  if (response->status != 200) co_return std::optional<int64_t>();
+  co_return sidecar::FindInstanceStatus(response->body, polled_name_, key);
+}
+
+void Client::LearnName(const StateLookup& lookup, bool instances_missed) {
+  if (!may_ask_by_name_) return;
+  if (lookup.outcome != StateLookup::Outcome::kFound || lookup.name.empty() || lookup.name == unservable_name_) {
+    polled_name_.clear();
+    return;
+  }
+  if (instances_missed && lookup.name == polled_name_) {
+    // Both answers came moments apart: Sidecar lists us under a name it
+    // cannot look up (Sidecar's router takes no '/' in it, say).
+    spdlog::info("Sidecar does not answer for service name '{}' on its own; polling the whole state", lookup.name);
+    unservable_name_ = lookup.name;
+    polled_name_.clear();
+    return;
+  }
+  if (lookup.name != polled_name_) {
+    spdlog::info("Sidecar lists this task as service '{}': polling {}/api/services/{}.json from now on",
+                 lookup.name, url_.endpoint.ToString(), EscapePathSegment(lookup.name));
+    polled_name_ = lookup.name;
+  }
+}
+
+asio::awaitable<base::Result<StateLookup>> Client::PollOnce(StateDocumentReader& reader, base::Deadline deadline) {
+  bool instances_missed = false;
+  if (!polled_name_.empty()) {
+    const base::Result<std::optional<int64_t>> instance = co_await FetchInstanceStatus(reader.key(), deadline);
+    if (!instance.ok()) co_return instance.status();
+    if (instance->has_value()) {
+      StateLookup found;
+      found.outcome = StateLookup::Outcome::kFound;
+      found.status = **instance;
+      found.name = polled_name_;
+      co_return found;
+    }
+    instances_missed = true;
+  }
+  const base::Status fetched = co_await FetchOnce(reader, deadline);
+  StateLookup lookup = reader.Finish();  // after a failed fetch: discards the partial document
+  if (!fetched.ok()) co_return fetched;
+  LearnName(lookup, instances_missed);
+  co_return lookup;
+}
+
 asio::awaitable<base::Result<StateLookup>> Client::Poll(StateDocumentReader& reader) {
   const int64_t attempts = std::max<int64_t>(settings_.retry_count, 0) + 1;
   const auto timeout = EffectiveHttpTimeout(settings_.http_timeout);
   base::Status last;
   for (int64_t attempt = 1;; ++attempt) {
-    const base::Status fetched = co_await FetchOnce(reader, base::After(timeout));
-    if (fetched.ok()) co_return reader.Finish();
-    last = fetched;
-    reader.Finish();  // discards the partial document
+    base::Result<StateLookup> polled = co_await PollOnce(reader, base::After(timeout));
+    if (polled.ok()) co_return polled;
+    last = polled.status();
     spdlog::debug("Failed {} attempts to fetch state from Sidecar! ({})", attempt, last.message());
     if (attempt >= attempts) break;
     const bool slept = co_await base::SleepUntil(base::After(settings_.retry_delay));

@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kGoMaxDepth = 10000;
 
 // What the value being parsed means, from the key that introduced it.
-enum class Role : uint8_t { kDocument, kServers, kHost, kServices, kService, kStatus, kIgnored };
+enum class Role : uint8_t { kDocument, kServers, kHost, kServices, kService, kStatus, kName, kIgnored };
 // The object we are directly inside (outside ignored values).
 enum class Level : uint8_t { kOutside, kTop, kServers, kHost, kServices, kService };
 
@@ -47,6 +47,8 @@ struct Handler {
   bool host_found = false;
   bool service_found = false;
   int64_t status = 0;
+  std::string our_name;  // our service's Name, as it arrives (in pieces)
+  bool name_in_progress = false;
   std::string error;
 
   void Reset() {
@@ -57,6 +59,8 @@ struct Handler {
     key_buffer.clear();
     host_found = service_found = false;
     status = 0;
+    our_name.clear();
+    name_in_progress = false;
     error.clear();
   }
 
@@ -79,6 +83,7 @@ struct Handler {
       case Role::kStatus:
         return Fail(ec, "Status of service \"" + service_name + "\" on host \"" + host_name + "\" is " +
                             std::string(what) + ", not an integer");
+      case Role::kName:
       case Role::kIgnored: break;
     }
     return true;
@@ -86,7 +91,8 @@ struct Handler {
 
   // An object or array starts where `next` says what it is.
   bool BeginContainer(bool object, ErrorCode& ec) {
-    if (skip_depth > 0 || next == Role::kIgnored) {
+    // A Name that is not a string is skipped, like any other field.
+    if (skip_depth > 0 || next == Role::kIgnored || next == Role::kName) {
       ++skip_depth;
       return true;
     }
@@ -109,9 +115,11 @@ struct Handler {
         if (in_our_service) {
           service_found = true;
           status = 0;
+          our_name.clear();
         }
         break;
       case Role::kStatus: return WrongType(ec, "an object");
+      case Role::kName:
       case Role::kIgnored: break;
     }
     next = Role::kIgnored;
@@ -161,7 +169,15 @@ struct Handler {
         service_name.assign(name);
         next_is_ours = in_our_host && name == key.service_id;
         break;
-      case Level::kService: next = GoKeyMatches(name, "status") ? Role::kStatus : Role::kIgnored; break;
+      case Level::kService:
+        if (GoKeyMatches(name, "status")) {
+          next = Role::kStatus;
+        } else if (in_our_service && GoKeyMatches(name, "name")) {
+          next = Role::kName;
+        } else {
+          next = Role::kIgnored;
+        }
+        break;
       case Level::kOutside: next = Role::kIgnored; break;
     }
     key_buffer.clear();
@@ -172,7 +188,9 @@ struct Handler {
     if (skip_depth > 0) return true;
     const Role role = next;
     next = Role::kIgnored;
-    if (role == Role::kIgnored) return true;
+    // A Name that is not a string is not read (the types of fields other than
+    // Status are not checked, see the header).
+    if (role == Role::kIgnored || (role == Role::kName && kind != Kind::kNull)) return true;
     if (role == Role::kStatus && kind == Kind::kInteger) {
       if (in_our_service) status = value;
       return true;
@@ -196,8 +214,10 @@ struct Handler {
         if (next_is_ours) {
           service_found = true;
           status = 0;
+          our_name.clear();
         }
         break;
+      case Role::kName:  // null leaves a Go string as it was
       case Role::kDocument:
       case Role::kStatus:
       case Role::kIgnored: break;
@@ -217,8 +237,24 @@ struct Handler {
     return true;
   }
   bool on_key(json::string_view s, std::size_t, ErrorCode& ec) { return Key(std::string_view(s.data(), s.size()), ec); }
-  bool on_string_part(json::string_view, std::size_t, ErrorCode&) { return true; }
-  bool on_string(json::string_view, std::size_t, ErrorCode& ec) { return Scalar(Kind::kOther, 0, "a string", ec); }
+  bool on_string_part(json::string_view s, std::size_t, ErrorCode&) {
+    if (skip_depth == 0 && next == Role::kName) AppendName(s, false);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, ErrorCode& ec) {
+    if (skip_depth == 0 && next == Role::kName) {
+      AppendName(s, true);
+      next = Role::kIgnored;
+      return true;
+    }
+    return Scalar(Kind::kOther, 0, "a string", ec);
+  }
+  // A Name arrives in pieces; the first piece of a new value replaces the old one.
+  void AppendName(json::string_view piece, bool last) {
+    if (!name_in_progress) our_name.clear();
+    our_name.append(piece.data(), piece.size());
+    name_in_progress = !last;
+  }
   bool on_number_part(json::string_view, ErrorCode&) { return true; }
   bool on_int64(int64_t i, json::string_view, ErrorCode& ec) { return Scalar(Kind::kInteger, i, "", ec); }
   bool on_uint64(uint64_t, json::string_view, ErrorCode& ec) {
@@ -313,6 +349,7 @@ struct StateDocumentReader::Impl {
     } else {
       lookup.outcome = StateLookup::Outcome::kFound;
       lookup.status = h.status;
+      lookup.name = h.our_name;
     }
     Reset();
     return lookup;
@@ -324,6 +361,7 @@ StateDocumentReader::~StateDocumentReader() = default;
 
 bool StateDocumentReader::Feed(std::string_view piece) { return impl_->Feed(piece); }
 StateLookup StateDocumentReader::Finish() { return impl_->Finish(); }
+const ServiceKey& StateDocumentReader::key() const { return impl_->key; }
 
 StateLookup LookUpService(std::string_view document, const ServiceKey& key) {
   StateDocumentReader reader(key);

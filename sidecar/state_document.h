@@ -43,6 +43,7 @@ struct StateLookup {
   enum class Outcome { kFound, kHostMissing, kServiceMissing, kUndecodable };
   Outcome outcome = Outcome::kUndecodable;
   int64_t status = 0;  // kFound: the Status integer (0 when absent or null)
+  std::string name;    // kFound: the service's Name, if a string (what Sidecar files it under)
   std::string error;   // kUndecodable: what is wrong with the document
 };
 
@@ -59,6 +60,8 @@ class StateDocumentReader {
   bool Feed(std::string_view piece);
   // The body ended: the answer for the whole document.
   StateLookup Finish();
+
+  const ServiceKey& key() const;
 
  private:
   struct Impl;

@@ -1,8 +1,11 @@
 #include "tests/fakes/fake_sidecar.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <deque>
 #include <map>
@@ -46,6 +49,61 @@ std::string ErrorBody(const std::string& message) {
   return json::serialize(body);
 }
 
+// Go's json.MarshalIndent(v, "", "  "), which Sidecar's services answers use.
+void AppendGoIndented(const json::value& value, int depth, std::string& out) {
+  const auto newline = [&out](int level) {
+    out += '\n';
+    out.append(static_cast<std::size_t>(level) * 2, ' ');
+  };
+  if (value.is_object() && !value.get_object().empty()) {
+    out += '{';
+    bool first = true;
+    for (const auto& [key, member] : value.get_object()) {
+      if (!first) out += ',';
+      first = false;
+      newline(depth + 1);
+      out += json::serialize(json::value(key)) + ": ";
+      AppendGoIndented(member, depth + 1, out);
+    }
+    newline(depth);
+    out += '}';
+  } else if (value.is_array() && !value.get_array().empty()) {
+    out += '[';
+    bool first = true;
+    for (const auto& element : value.get_array()) {
+      if (!first) out += ',';
+      first = false;
+      newline(depth + 1);
+      AppendGoIndented(element, depth + 1, out);
+    }
+    newline(depth);
+    out += ']';
+  } else {
+    out += json::serialize(value);
+  }
+}
+
+std::string GoIndented(const json::object& document) {
+  std::string out;
+  AppendGoIndented(document, 0, out);
+  return out;
+}
+
+// A path segment as Go's router sees it: %XX decoded.
+std::string DecodePathSegment(std::string_view segment) {
+  std::string decoded;
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    if (segment[i] == '%' && i + 2 < segment.size() && std::isxdigit(static_cast<unsigned char>(segment[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(segment[i + 2]))) {
+      decoded += static_cast<char>(std::stoi(std::string(segment.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      decoded += segment[i];
+    }
+  }
+  return decoded;
+}
+
 const net::HeaderList kJson = {{"Content-Type", "application/json"}};
 const net::HeaderList kStateHeaders = {{"Content-Type", "application/json"},
                                        {"Access-Control-Allow-Origin", "*"},
@@ -75,7 +133,8 @@ struct FakeSidecar::State {
   std::function<asio::awaitable<void>(const std::string&)> on_drain;
 
   std::vector<SidecarCall> calls;
-  int state_count = 0;
+  int state_count = 0;      // polls: state and instances requests
+  int instances_count = 0;  // of them, instances requests
   int drain_count = 0;
   base::AsyncEvent changed;    // notified on every call
   base::AsyncEvent destroyed;  // set when the fake goes: delayed answers end
@@ -87,28 +146,54 @@ struct FakeSidecar::State {
     return answer;
   }
 
+  static json::object ServiceObject(const std::string& host, const std::string& id, const Service& service) {
+    json::object s;
+    s["ID"] = id;
+    s["Name"] = service.name;
+    s["Image"] = "registry.example.com/" + service.name + ":1.0.0";
+    s["Created"] = kCreated;
+    s["Hostname"] = host;
+    json::object port;
+    port["Type"] = "tcp";
+    port["Port"] = 31045;
+    port["ServicePort"] = 8080;
+    port["IP"] = "127.0.0.1";
+    s["Ports"] = json::array{port};
+    s["Updated"] = service.updated;
+    s["ProxyMode"] = "http";
+    s["Status"] = service.status;
+    return s;
+  }
+
+  // GET /api/services/<name>.json: every instance of `name` on every host,
+  // ordered by Updated; nothing when there is none (a 404).
+  std::optional<std::string> InstancesDocument(const std::string& name) const {
+    std::vector<std::pair<std::string, json::object>> instances;  // (Updated, instance)
+    for (const auto& [host, services] : servers) {
+      for (const auto& [id, service] : services) {
+        if (service.name == name) instances.emplace_back(service.updated, ServiceObject(host, id, service));
+      }
+    }
+    if (instances.empty()) return std::nullopt;
+    std::stable_sort(instances.begin(), instances.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    json::array list;
+    for (auto& instance : instances) list.push_back(std::move(instance.second));
+    json::object services_json;
+    services_json[name] = std::move(list);
+    json::object document;
+    document["Services"] = std::move(services_json);
+    document["ClusterName"] = "default";
+    return GoIndented(document);
+  }
+
   std::string Document() const {
     json::object servers_json;
     for (const auto& [host, services] : servers) {
       json::object services_json;
       std::string host_updated = "1970-01-01T00:00:00Z";
       for (const auto& [id, service] : services) {
-        json::object s;
-        s["ID"] = id;
-        s["Name"] = service.name;
-        s["Image"] = "registry.example.com/" + service.name + ":1.0.0";
-        s["Created"] = kCreated;
-        s["Hostname"] = host;
-        json::object port;
-        port["Type"] = "tcp";
-        port["Port"] = 31045;
-        port["ServicePort"] = 8080;
-        port["IP"] = "127.0.0.1";
-        s["Ports"] = json::array{port};
-        s["Updated"] = service.updated;
-        s["ProxyMode"] = "http";
-        s["Status"] = service.status;
-        services_json[id] = std::move(s);
+        services_json[id] = ServiceObject(host, id, service);
         host_updated = std::max(host_updated, service.updated);
       }
       json::object server;
@@ -153,15 +238,28 @@ void Finish(State& state, std::size_t call, net::ServerExchange& exchange, unsig
   exchange.Reply(status, std::move(body), std::move(headers));
 }
 
-asio::awaitable<void> AnswerState(std::shared_ptr<State> state, std::size_t call, net::ServerExchange& exchange) {
+// A poll: the state document, or the instances of `name` when given.
+asio::awaitable<void> AnswerPoll(std::shared_ptr<State> state, std::size_t call, net::ServerExchange& exchange,
+                                 std::optional<std::string> name) {
   const int index = state->state_count++;
+  if (name) ++state->instances_count;
   state->changed.Notify();
   if (state->on_state) state->on_state(index);
   const SidecarAnswer answer = State::Next(state->state_queue, state->state_answer);
-  std::string document = state->Document();  // the state when asked, as Sidecar serialises at once
+  // The state when asked, as Sidecar serialises at once.
+  std::optional<std::string> found = name ? state->InstancesDocument(*name) : state->Document();
   const bool still_here = co_await Delay(state, answer);
+  if (still_here && answer.kind == SidecarAnswer::Kind::kNormal && !found) {
+    Finish(*state, call, exchange, 404, ErrorBody("no instances of " + *name + " found"), kJson);
+    co_return;
+  }
+  std::string document = std::move(found).value_or("");
   if (!still_here || answer.kind == SidecarAnswer::Kind::kDrop) {
     exchange.Drop();
+    co_return;
+  }
+  if (answer.kind == SidecarAnswer::Kind::kReset) {
+    exchange.Reset();
     co_return;
   }
   switch (answer.kind) {
@@ -191,6 +289,10 @@ asio::awaitable<void> AnswerDrain(std::shared_ptr<State> state, std::size_t call
   const bool still_here = co_await Delay(state, answer);
   if (!still_here || answer.kind == SidecarAnswer::Kind::kDrop) {
     exchange.Drop();
+    co_return;
+  }
+  if (answer.kind == SidecarAnswer::Kind::kReset) {
+    exchange.Reset();
     co_return;
   }
   if (answer.kind == SidecarAnswer::Kind::kError || answer.kind == SidecarAnswer::Kind::kBrokenJson) {
@@ -225,19 +327,30 @@ asio::awaitable<void> Handle(std::shared_ptr<State> state, net::ServerExchange& 
   constexpr std::string_view kDrainPrefix = "/api/services/";
   constexpr std::string_view kDrainSuffix = "/drain";
   const bool is_state = path == "/state.json" || path == "/api/state.json";
+  constexpr std::string_view kInstancesSuffix = ".json";
   const bool is_drain = path.size() > kDrainPrefix.size() + kDrainSuffix.size() && path.starts_with(kDrainPrefix) &&
                         path.ends_with(kDrainSuffix) &&
                         path.find('/', kDrainPrefix.size()) == path.size() - kDrainSuffix.size();
   if (is_drain) {
     record.service_id = path.substr(kDrainPrefix.size(), path.size() - kDrainPrefix.size() - kDrainSuffix.size());
   }
+  // /api/services/<name>.json, the name one path segment once decoded.
+  std::optional<std::string> instances_name;
+  if (!is_drain && path.size() > kDrainPrefix.size() + kInstancesSuffix.size() && path.starts_with(kDrainPrefix) &&
+      path.ends_with(kInstancesSuffix)) {
+    std::string name = DecodePathSegment(
+        std::string_view(path).substr(kDrainPrefix.size(), path.size() - kDrainPrefix.size() - kInstancesSuffix.size()));
+    if (name.find('/') == std::string::npos) instances_name = std::move(name);
+  }
   state->calls.push_back(record);
 
   if (is_state && request.method() == http::verb::get) {
-    co_await AnswerState(state, call, exchange);
+    co_await AnswerPoll(state, call, exchange, std::nullopt);
+  } else if (instances_name && request.method() == http::verb::get) {
+    co_await AnswerPoll(state, call, exchange, instances_name);
   } else if (is_drain && request.method() == http::verb::post) {
     co_await AnswerDrain(state, call, exchange, record.service_id);
-  } else if (is_state || is_drain) {
+  } else if (is_state || is_drain || instances_name) {
     Finish(*state, call, exchange, 405, "", {});
   } else if (path.starts_with("/state.") || path.starts_with("/api/state.")) {
     Finish(*state, call, exchange, 404, ErrorBody("Not Found - Invalid content type extension"), kJson);
@@ -315,6 +428,7 @@ void FakeSidecar::OnDrain(std::function<asio::awaitable<void>(const std::string&
 
 const std::vector<SidecarCall>& FakeSidecar::calls() const { return state_->calls; }
 int FakeSidecar::state_requests() const { return state_->state_count; }
+int FakeSidecar::instances_requests() const { return state_->instances_count; }
 
 std::vector<SidecarCall> FakeSidecar::drains() const {
   std::vector<SidecarCall> drains;

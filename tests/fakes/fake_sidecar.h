@@ -3,6 +3,8 @@
 //
 //   GET  /state.json, /api/state.json   200, the compact state document
 //                                       (§2) of a programmable catalogue
+//   GET  /api/services/<name>.json      200, that name's instances on every
+//                                       host (§6, indented), else 404 + error
 //   POST /api/services/<id>/drain       202 + message for a service of the
 //                                       fake's own host (its status becomes
 //                                       4 DRAINING), else 404 + error body
@@ -10,9 +12,12 @@
 //   /state.<ext>, ext not json          404 + error body
 //   anything else                       404 "404 page not found"
 //
-// State and drain requests can be scripted per request or for all of them:
+// Polls (state and instances requests alike: both are how an executor asks
+// after its service) and drain requests can be scripted per request or for
+// all of them:
 // broken JSON, an error status with Sidecar's JSON error body, a delay
-// before the answer (longer than a client's timeout), a dropped connection.
+// before the answer (longer than a client's timeout), a dropped connection,
+// a reset one.
 // Every call is recorded. Stop() makes Sidecar unreachable (refused).
 //
 // Everything the request handlers touch lives in shared state, so answers
@@ -44,6 +49,7 @@ struct SidecarAnswer {
     kBrokenJson,  // state: 200 with the document cut in half
     kError,       // `status` with {"message":...,"status":"error"}
     kDrop,        // close the connection without an answer
+    kReset,       // reset the connection (RST) without an answer
   };
   Kind kind = Kind::kNormal;
   unsigned status = 500;                // kError
@@ -89,8 +95,8 @@ class FakeSidecar {
   void SetStateAnswer(SidecarAnswer answer);
   void QueueDrainAnswers(std::vector<SidecarAnswer> answers);
   void SetDrainAnswer(SidecarAnswer answer);
-  // Called with the request's index (0, 1, ...) before each state request
-  // is answered: a test changes the catalogue per poll (flapping).
+  // Called with the request's index (0, 1, ...) before each poll is
+  // answered: a test changes the catalogue per poll (flapping).
   void OnStateRequest(std::function<void(int index)> hook);
   // Awaited before each drain request is answered: a test looks at the
   // world at that moment (is the container still running?).
@@ -98,7 +104,8 @@ class FakeSidecar {
 
   // --- Observation ------------------------------------------------------
   const std::vector<SidecarCall>& calls() const;
-  int state_requests() const;
+  int state_requests() const;      // polls: state and instances requests
+  int instances_requests() const;  // of them, instances requests
   std::vector<SidecarCall> drains() const;
   // Until `count` state (drain) requests have arrived in total.
   boost::asio::awaitable<bool> WaitForStateRequests(int count, base::Deadline deadline);

@@ -143,6 +143,41 @@ TEST(FakeSidecar, OtherRoutesAnswerAsSidecarDoes) {
   });
 }
 
+TEST(FakeSidecar, ServesOneNamesInstancesIndented) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    FakeSidecar sidecar(executor, "worker-1");
+    CO_ASSERT_OK(sidecar.Start());
+    sidecar.SetService("worker-2", "c7e14d90a6b2", 2, "web");
+    sidecar.SetService("worker-1", "3f2a9c1b7d4e", 0, "web");
+    sidecar.SetService("worker-1", "a81c0e5f2b39", 0, "billing");
+    const auto web = co_await Send(sidecar, net::http::verb::get, "/api/services/web.json");
+    CO_ASSERT_OK(web);
+    EXPECT_EQ(web->status, 200u);
+    EXPECT_EQ(web->body.substr(0, 30), "{\n  \"Services\": {\n    \"web\": [")
+        << "indented as Go's MarshalIndent";
+    const json::value document = json::parse(web->body);
+    const json::array& instances = document.at("Services").at("web").as_array();
+    CO_ASSERT_TRUE(instances.size() == 2u);
+    EXPECT_EQ(instances[0].at("ID"), "c7e14d90a6b2") << "ordered by Updated";
+    EXPECT_EQ(instances[1].at("Hostname"), "worker-1");
+    EXPECT_EQ(document.at("ClusterName"), "default");
+    EXPECT_FALSE(document.as_object().contains("ClusterMembers"));
+    const auto none = co_await Send(sidecar, net::http::verb::get, "/api/services/nope.json");
+    CO_ASSERT_OK(none);
+    EXPECT_EQ(none->status, 404u);
+    EXPECT_EQ(none->body, R"({"message":"no instances of nope found","status":"error"})");
+    // A name with '/' is no route of Sidecar's, escaped or not.
+    const auto slash = co_await Send(sidecar, net::http::verb::get, "/api/services/a%2Fb.json");
+    CO_ASSERT_OK(slash);
+    EXPECT_EQ(slash->body, "404 page not found\n");
+    const auto post = co_await Send(sidecar, net::http::verb::post, "/api/services/web.json");
+    CO_ASSERT_OK(post);
+    EXPECT_EQ(post->status, 405u);
+    EXPECT_EQ(sidecar.state_requests(), 2);
+    EXPECT_EQ(sidecar.instances_requests(), 2);
+  });
+}
+
 TEST(FakeSidecar, ScriptedStateAnswersThenTheStandingOne) {
   test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
     FakeSidecar sidecar(executor);

@@ -154,6 +154,7 @@ TEST_F(SidecarTest, UnhealthyIsDrainedThenKilledAsFailedAndUnhealthy) {
     EXPECT_EQ(sidecar.drains()[0].status, 202u);
     EXPECT_TRUE(witness.drained);
     EXPECT_TRUE(witness.container_running) << "the drain must come before the container is stopped";
+    EXPECT_GT(sidecar.instances_requests(), 0) << "once the state named the service, polls ask for it by name";
 
     const auto health = HealthUpdates(run.agent, run.task_id);
     CO_ASSERT_TRUE(health.size() == 2u);
@@ -167,6 +168,7 @@ TEST_F(SidecarTest, UnhealthyIsDrainedThenKilledAsFailedAndUnhealthy) {
   });
   EXPECT_THAT(ExecutorStdout(), HasSubstr("Health failure count exceeded 2"));
   EXPECT_THAT(ExecutorStdout(), HasSubstr("status to DRAINING in Sidecar"));
+  EXPECT_THAT(ExecutorStdout(), HasSubstr("Sidecar lists this task as service 'service': polling"));
 }
 
 TEST_F(SidecarTest, TombstoneCountsAsUnhealthy) {

@@ -161,6 +161,142 @@ TEST(SidecarClient, EachAttemptEndsAtTheHttpTimeout) {
   });
 }
 
+// The targets of the polls so far, in order.
+std::vector<std::string> PollTargets(const FakeSidecar& sidecar) {
+  std::vector<std::string> targets;
+  for (const fakes::SidecarCall& call : sidecar.calls()) {
+    if (call.method == "GET") targets.push_back(call.target);
+  }
+  return targets;
+}
+
+TEST(SidecarClient, OnceTheStateNamesOurServiceOnlyItsInstancesAreAskedFor) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    FakeSidecar sidecar(executor, kHost);
+    CO_ASSERT_OK(sidecar.Start());
+    sidecar.SetService(kHost, kId, 0, "web");
+    sidecar.SetService("worker-2", "c7e14d90a6b2", 2, "web");
+    sidecar.SetService("worker-2", "a81c0e5f2b39", 0, "billing");
+    Client client = Make(Settings(sidecar));
+    StateDocumentReader reader(ServiceKey{kHost, kId});
+    const base::Result<StateLookup> first = co_await client.Poll(reader);
+    CO_ASSERT_OK(first);
+    EXPECT_EQ(first->outcome, Outcome::kFound);
+    EXPECT_EQ(first->name, "web");
+    EXPECT_EQ(client.polled_name(), "web");
+    sidecar.SetService(kHost, kId, 2, "web");
+    const base::Result<StateLookup> second = co_await client.Poll(reader);
+    CO_ASSERT_OK(second);
+    EXPECT_EQ(second->outcome, Outcome::kFound);
+    EXPECT_EQ(second->status, 2) << "our instance's status, not the other host's";
+    EXPECT_THAT(PollTargets(sidecar), ::testing::ElementsAre("/state.json", "/api/services/web.json"));
+    EXPECT_EQ(sidecar.instances_requests(), 1);
+  });
+}
+
+TEST(SidecarClient, WhenTheInstancesLackUsTheStateDecidesInTheSameAttempt) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    FakeSidecar sidecar(executor, kHost);
+    CO_ASSERT_OK(sidecar.Start());
+    sidecar.SetService(kHost, kId, 0, "web");
+    Client client = Make(Settings(sidecar));
+    StateDocumentReader reader(ServiceKey{kHost, kId});
+    const base::Result<StateLookup> first = co_await client.Poll(reader);
+    CO_ASSERT_OK(first);
+    // Gone from Sidecar: the instances answer is a 404, the state says which part is missing.
+    sidecar.RemoveService(kHost, kId);
+    sidecar.SetService(kHost, "c7e14d90a6b2", 0, "web");
+    const base::Result<StateLookup> gone = co_await client.Poll(reader);
+    CO_ASSERT_OK(gone);
+    EXPECT_EQ(gone->outcome, Outcome::kServiceMissing);
+    EXPECT_EQ(client.polled_name(), "") << "asked for by name again only once the state lists us";
+    // Back, under a new name: learnt afresh.
+    sidecar.SetService(kHost, kId, 1, "web-v2");
+    const base::Result<StateLookup> back = co_await client.Poll(reader);
+    CO_ASSERT_OK(back);
+    EXPECT_EQ(back->status, 1);
+    const base::Result<StateLookup> narrow = co_await client.Poll(reader);
+    CO_ASSERT_OK(narrow);
+    EXPECT_EQ(narrow->status, 1);
+    EXPECT_THAT(PollTargets(sidecar), ::testing::ElementsAre("/state.json", "/api/services/web.json", "/state.json",
+                                                             "/state.json", "/api/services/web-v2.json"));
+  });
+}
+
+TEST(SidecarClient, ABrokenInstancesAnswerFallsBackToTheState) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    FakeSidecar sidecar(executor, kHost);
+    CO_ASSERT_OK(sidecar.Start());
+    sidecar.SetService(kHost, kId, 2, "web");
+    Client client = Make(Settings(sidecar));
+    StateDocumentReader reader(ServiceKey{kHost, kId});
+    const base::Result<StateLookup> first = co_await client.Poll(reader);
+    CO_ASSERT_OK(first);
+    sidecar.QueueStateAnswers({Answer(SidecarAnswer::Kind::kBrokenJson), Answer(SidecarAnswer::Kind::kBrokenJson)});
+    const base::Result<StateLookup> broken = co_await client.Poll(reader);
+    CO_ASSERT_OK(broken);
+    EXPECT_EQ(broken->outcome, Outcome::kUndecodable) << "the state document decides, as upstream's would";
+    EXPECT_THAT(PollTargets(sidecar),
+                ::testing::ElementsAre("/state.json", "/api/services/web.json", "/state.json"));
+  });
+}
+
+TEST(SidecarClient, ANameSidecarCannotLookUpIsNotAskedForAgain) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    FakeSidecar sidecar(executor, kHost);
+    CO_ASSERT_OK(sidecar.Start());
+    // An image string as the name (no ServiceName label): Sidecar's router takes no '/'.
+    sidecar.SetService(kHost, kId, 0, "registry.example.com/team/web:1");
+    Client client = Make(Settings(sidecar));
+    StateDocumentReader reader(ServiceKey{kHost, kId});
+    for (int poll = 0; poll < 3; ++poll) {
+      const base::Result<StateLookup> lookup = co_await client.Poll(reader);
+      CO_ASSERT_OK(lookup);
+      EXPECT_EQ(lookup->outcome, Outcome::kFound);
+    }
+    EXPECT_THAT(PollTargets(sidecar),
+                ::testing::ElementsAre("/state.json", "/api/services/registry.example.com%2Fteam%2Fweb%3A1.json",
+                                       "/state.json", "/state.json"));
+  });
+}
+
+TEST(SidecarClient, AnUnreachableInstancesAnswerIsAFailedAttempt) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    FakeSidecar sidecar(executor, kHost);
+    CO_ASSERT_OK(sidecar.Start());
+    sidecar.SetService(kHost, kId, 0, "web");
+    Client client = Make(Settings(sidecar, 1));
+    StateDocumentReader reader(ServiceKey{kHost, kId});
+    const base::Result<StateLookup> first = co_await client.Poll(reader);
+    CO_ASSERT_OK(first);
+    sidecar.QueueStateAnswers({Answer(SidecarAnswer::Kind::kDrop)});
+    const base::Result<StateLookup> retried = co_await client.Poll(reader);
+    CO_ASSERT_OK(retried);
+    EXPECT_EQ(retried->outcome, Outcome::kFound);
+    EXPECT_THAT(PollTargets(sidecar), ::testing::ElementsAre("/state.json", "/api/services/web.json",
+                                                             "/api/services/web.json"));
+  });
+}
+
+TEST(SidecarClient, AnOperatorsOwnUrlIsPolledAsItIs) {
+  test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
+    FakeSidecar sidecar(executor, kHost);
+    CO_ASSERT_OK(sidecar.Start());
+    sidecar.SetService(kHost, kId, 0, "web");
+    ClientSettings settings = Settings(sidecar);
+    settings.state_url += "?cluster=east";
+    Client client = Make(settings);
+    StateDocumentReader reader(ServiceKey{kHost, kId});
+    for (int poll = 0; poll < 2; ++poll) {
+      const base::Result<StateLookup> lookup = co_await client.Poll(reader);
+      CO_ASSERT_OK(lookup);
+      EXPECT_EQ(lookup->outcome, Outcome::kFound);
+    }
+    EXPECT_EQ(client.polled_name(), "");
+    EXPECT_EQ(sidecar.instances_requests(), 0);
+  });
+}
+
 TEST(SidecarClient, DrainSucceedsOn202) {
   test::RunCoroutine([](asio::any_io_executor executor) -> asio::awaitable<void> {
     FakeSidecar sidecar(executor, kHost);

@@ -230,6 +230,43 @@ TEST(StateDocument, DeepUnknownValuesAreSkipped) {
   EXPECT_EQ(lookup.status, 2);
 }
 
+// The Name Sidecar files our service under: what later polls ask for.
+TEST(StateDocument, NameOfOurServiceIsKept) {
+  struct NameCase {
+    std::string service;
+    std::string name;
+  };
+  const std::vector<NameCase> cases = {
+      {R"({"Name":"web","Status":0})", "web"},
+      {R"({"Status":0,"nAmE":"web"})", "web"},                      // Go's key folding
+      {R"({"Name":"a \u003c b \"q\"","Status":0})", "a < b \"q\""},  // escapes decoded
+      {R"({"Name":"old","Name":"new"})", "new"},                    // the last key wins
+      {R"({"Name":"web","Name":null})", "web"},                     // null leaves a Go string as it was
+      {R"({"Name":["web"],"Status":1})", ""},                       // not a string: skipped
+      {R"({"Name":{"x":"web"},"Status":1})", ""},
+      {R"({"Name":7,"Status":1})", ""},
+      {R"({"Status":0})", ""},
+  };
+  for (const NameCase& c : cases) {
+    const std::string document = One(c.service);
+    StateDocumentReader reader(ServiceKey{"h", "id"});
+    for (std::size_t at = 0; at <= document.size(); ++at) {
+      reader.Feed(std::string_view(document).substr(0, at));
+      reader.Feed(std::string_view(document).substr(at));
+      const StateLookup lookup = reader.Finish();
+      EXPECT_EQ(lookup.outcome, Outcome::kFound) << c.service << " split at " << at << ": " << lookup.error;
+      EXPECT_EQ(lookup.name, c.name) << c.service << " split at " << at;
+    }
+  }
+  // Another service's Name is not ours.
+  const StateLookup other = LookUpService(
+      R"({"Servers":{"h":{"Services":{"x":{"Name":"theirs"},"id":{"Status":0},"y":{"Name":"late"}}}}})",
+      ServiceKey{"h", "id"});
+  EXPECT_EQ(other.outcome, Outcome::kFound);
+  EXPECT_EQ(other.name, "");
+  EXPECT_EQ(LookUpService(kExample, ServiceKey{"mesos-worker-01", "a81c0e5f2b39"}).name, "billing-api");
+}
+
 TEST(StateDocument, StatusNames) {
   EXPECT_EQ(StatusName(0), "ALIVE");
   EXPECT_EQ(StatusName(1), "TOMBSTONE");
