@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Read once; children (credential helpers) must never see it.
-  unsetenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN");
+  executor::UnsetEnvironment("MESOS_EXECUTOR_AUTHENTICATION_TOKEN");
   config.agent = *agent;
   config.host_cpus = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
   const std::string agent_url = config.agent.endpoint.ToString() + config.agent.api_path;

@@ -12,6 +12,8 @@ namespace executor {
 namespace {
 char* g_title_begin = nullptr;
 std::size_t g_title_capacity = 0;
+// The environment strings InitProcessTitle copied, for UnsetEnvironment.
+char** g_moved_environment = nullptr;
 }  // namespace
 
 void InitProcessTitle(int argc, char** argv) {
@@ -32,8 +34,22 @@ void InitProcessTitle(int argc, char** argv) {
   }
   moved[env_count] = nullptr;
   environ = moved;
+  g_moved_environment = moved;
   g_title_begin = argv[0];
   g_title_capacity = static_cast<std::size_t>(end - argv[0]);
+}
+
+void UnsetEnvironment(const std::string& name) {
+  const std::string prefix = name + "=";
+  char* copy = nullptr;  // our copy of the variable, if InitProcessTitle made one
+  for (char** moved = g_moved_environment; moved && *moved; ++moved) {
+    if (std::strncmp(*moved, prefix.c_str(), prefix.size()) == 0) copy = *moved;
+  }
+  unsetenv(name.c_str());
+  if (!copy) return;
+  // unsetenv drops only the pointer: the copy, value and all, would stay.
+  explicit_bzero(copy, std::strlen(copy));
+  std::free(copy);
 }
 
 void SetProcessTitle(std::string_view title) {

@@ -14,6 +14,10 @@ namespace executor {
 // environ. Copies the environment so getenv() keeps working.
 void InitProcessTitle(int argc, char** argv);
 
+// unsetenv, which also wipes and frees the copy InitProcessTitle made of
+// the variable: unsetenv alone would leave that copy in memory for good.
+void UnsetEnvironment(const std::string& name);
+
 // Sets the title; it is truncated only when longer than argv and the
 // environment together.
 void SetProcessTitle(std::string_view title);
