@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "base/int64_range.h"
+
 namespace docker {
 namespace json = boost::json;
 namespace {
@@ -49,7 +51,11 @@ int64_t Int(const json::object& object, std::string_view key) {
   if (!value) return 0;
   if (value->is_int64()) return value->as_int64();
   if (value->is_uint64()) return static_cast<int64_t>(value->as_uint64());
-  if (value->is_double()) return static_cast<int64_t>(value->as_double());
+  // A double beyond int64 has no conversion (caught by fuzz/docker_responses_fuzzer):
+  // it reads as missing.
+  if (value->is_double() && base::InInt64Range(value->as_double())) {
+    return static_cast<int64_t>(value->as_double());
+  }
   return 0;
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
+
+#include "base/int64_range.h"
 
 namespace executor {
 namespace {
@@ -17,6 +20,14 @@ double Sum(const std::vector<ScalarResource>& resources, std::string_view name) 
     if (resource.name == name) total += resource.value;
   }
   return total;
+}
+
+// Absurd resources (a TaskInfo's `1e300` CPUs) give the largest limit rather
+// than an undefined conversion (caught by fuzz/task_mapping_fuzzer). Only for
+// positive values: every caller has checked the sum is above zero.
+int64_t SaturatedInt64(double value) {
+  if (!base::InInt64Range(value)) return std::numeric_limits<int64_t>::max();
+  return static_cast<int64_t>(value);
 }
 
 std::string FormatNumber(double value) {
@@ -40,7 +51,7 @@ void LimitCpu(double cpus, const Settings& settings, int host_cpus,
   }
   if (!settings.use_cpu_shares) {
     config.cpu_period_us = kCfsPeriodUs;
-    config.cpu_quota_us = std::max(kMinCfsQuotaUs, static_cast<int64_t>(cpus * kCfsPeriodUs));
+    config.cpu_quota_us = std::max(kMinCfsQuotaUs, SaturatedInt64(cpus * kCfsPeriodUs));
     return;
   }
   double share = cpus / std::max(host_cpus, 1);
@@ -65,7 +76,7 @@ std::vector<std::string> ApplyResourceLimits(const std::vector<ScalarResource>& 
   const double mem_mb = Sum(resources, "mem");
   if (settings.force_memory_limit && mem_mb > 0) {
     if (config.memory_bytes) warnings.push_back(Overridden("memory", "EXECUTOR_FORCE_MEMORY_LIMIT"));
-    config.memory_bytes = static_cast<int64_t>(mem_mb * 1024 * 1024);
+    config.memory_bytes = SaturatedInt64(mem_mb * 1024 * 1024);
   }
   return warnings;
 }

@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static
   docker-registry apache2-utils  # a real registry with htpasswd auth for pull tests
+  clang libclang-rt-14-dev       # libFuzzer (scripts/fuzz.sh)
 )
 
 missing=()

@@ -5,6 +5,8 @@
 
 #include <cctype>
 
+#include "base/int64_range.h"
+
 namespace vault {
 
 namespace json = boost::json;
@@ -58,7 +60,10 @@ std::optional<int64_t> Integer(const json::object& object, std::string_view key)
   if (!value) return std::nullopt;
   if (value->is_int64()) return value->as_int64();
   if (value->is_uint64()) return static_cast<int64_t>(value->as_uint64());
-  if (value->is_double() && value->as_double() == static_cast<double>(static_cast<int64_t>(value->as_double()))) {
+  // Range first: converting a double beyond int64 is undefined (caught by
+  // fuzz/vault_responses_fuzzer).
+  if (value->is_double() && base::InInt64Range(value->as_double()) &&
+      value->as_double() == static_cast<double>(static_cast<int64_t>(value->as_double()))) {
     return static_cast<int64_t>(value->as_double());
   }
   return std::nullopt;

@@ -43,6 +43,16 @@ TEST(ParseContainerState, ReadsAnOomKill) {
   EXPECT_TRUE(state->labels.empty());
 }
 
+// Beyond int64 a number has no conversion (fuzz/docker_responses_fuzzer): it
+// reads as a missing one.
+TEST(ParseContainerState, NumbersBeyondInt64ReadAsMissing) {
+  base::Result<ContainerState> state =
+      ParseContainerState(R"({"Id":"x","State":{"Status":"running","Pid":1e300,"ExitCode":-1e300}})");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->pid, 0);
+  EXPECT_EQ(state->exit_code, 0);
+}
+
 TEST(ParseContainerState, RejectsSomethingThatIsNotJson) {
   EXPECT_FALSE(ParseContainerState("page not found").ok());
   EXPECT_FALSE(ParseContainerState("[]").ok());

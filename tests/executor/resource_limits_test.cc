@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace executor {
 namespace {
 
@@ -40,6 +42,15 @@ TEST(ResourceLimitsTest, TinyCpusGetTheOneMillisecondMinimumQuota) {
   docker::ContainerConfig config;
   ApplyResourceLimits({{"cpus", 0.01}}, Forced(true, false, false), 8, config);
   EXPECT_EQ(config.cpu_quota_us, 1000);  // upstream: 500, which Docker rejects
+}
+
+// Beyond int64 the conversion is undefined (fuzz/task_mapping_fuzzer): the
+// limits saturate instead.
+TEST(ResourceLimitsTest, AbsurdResourcesGiveTheLargestLimits) {
+  docker::ContainerConfig config;
+  ApplyResourceLimits({{"cpus", 1e300}, {"mem", 1e300}}, Forced(true, true, false), 8, config);
+  EXPECT_EQ(config.cpu_quota_us, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(config.memory_bytes, std::numeric_limits<int64_t>::max());
 }
 
 TEST(ResourceLimitsTest, SharesAreAFractionOfTheHost) {

@@ -96,6 +96,12 @@ TEST(ParseEvent, MalformedEventsAreErrorsNotCrashes) {
       R"({"type":"KILL","kill":{}})",
       R"({"type":"KILL","kill":{"task_id":{"value":"t"},"kill_policy":{"grace_period":{"nanoseconds":"soon"}}}})",
       R"({"type":"KILL","kill":{"task_id":{"value":"t"},"kill_policy":{"grace_period":{"nanoseconds":-1}}}})",
+      // Beyond int64: no conversion (fuzz/mesos_event_fuzzer).
+      R"({"type":"KILL","kill":{"task_id":{"value":"t"},"kill_policy":{"grace_period":{"nanoseconds":1e300}}}})",
+      R"({"type":"KILL","kill":{"task_id":{"value":"t"},"kill_policy":{"grace_period":{"nanoseconds":-1e300}}}})",
+      // Beyond a double: it could not be echoed in SUBSCRIBE (fuzz/mesos_event_fuzzer).
+      R"({"type":"LAUNCH","launch":{"task":{"task_id":{"value":"t"},"resources":[{"scalar":{"value":1e400}}]}}})",
+      R"({"type":"HEARTBEAT","x":[-77770e3077]})",
       R"({"type":"ACKNOWLEDGED","acknowledged":{"task_id":{"value":"t"},"uuid":"***"}})",
       R"({"type":"SUBSCRIBED"})",
       R"({"type":"LAUNCH_GROUP","launch_group":{}})",

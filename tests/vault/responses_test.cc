@@ -67,6 +67,9 @@ TEST(VaultResponses, AwsCredentialsAndLeases) {
   EXPECT_FALSE(sts->lease.renewable);
 
   EXPECT_FALSE(ParseAwsCredentials(Object(R"({"lease_id":"x","lease_duration":"1h","data":{}})")).ok());
+  // Beyond int64: no conversion (fuzz/vault_responses_fuzzer).
+  EXPECT_FALSE(ParseLease(Object(R"({"lease_id":"x","lease_duration":1e300})")).ok());
+  EXPECT_FALSE(ParseLookupTtl(Object(R"({"data":{"ttl":-1e300}})")).ok());
   EXPECT_FALSE(ParseAwsCredentials(Object(R"({"lease_id":"x","lease_duration":1,"data":{"access_key":"a"}})")).ok());
   EXPECT_FALSE(ParseAwsCredentials(Object(R"({"lease_id":"","lease_duration":1,
       "data":{"access_key":"a","secret_key":"b"}})")).ok());

@@ -22,6 +22,9 @@ TEST(SecretRef, UpstreamSyntax) {
       {"vault://secret/with%20space", "secret/with space", "value"},
       {"vault:///secret/x", "secret/x", "value"},
       {"vault://kv/app?key=%3Dodd", "kv/app", "=odd"},
+      // An empty query before a fragment: the fragment is no query.
+      {"vault://secret/db?#key=other", "secret/db", "value"},
+      {"vault://x?#", "x", "value"},
   };
   for (const Case& c : cases) {
     base::Result<SecretRef> ref = ParseSecretRef(c.value);
