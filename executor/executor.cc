@@ -185,32 +185,41 @@ asio::awaitable<int> Executor::Run() {
                                                                   {"executor_id", config_.agent.executor_id},
                                                                   {"agent_id", config_.agent.agent_id}});
   ArmSignals();
-  auto ended = co_await (agent_.Run() || Lifecycle() || SelfDestructTimer());
+  auto ended = co_await (agent_.Run() || LifecycleWithinGrace());
   signals_.cancel();
   int exit_status = 1;
   std::string_view why;
-  switch (ended.index()) {
-    case 0: {
-      const base::Status& lost = std::get<0>(ended);
-      spdlog::error("Giving up on the agent: {}", lost.message());
-      why = "agent_lost";
-      co_await runner_.StopAndRemove(std::chrono::seconds(config_.settings.kill_task_timeout_seconds));
-      co_await runner_.Release();
-      break;
-    }
-    case 1:
-      exit_status = std::get<1>(ended);
-      why = "lifecycle_over";
-      break;
-    default:
-      spdlog::error("The agent's shutdown grace period is nearly over; removing the container and exiting");
-      why = "shutdown_grace_over";
-      co_await runner_.StopAndRemove(0s);
-      co_await runner_.Release();
-      break;
+  if (ended.index() == 0) {
+    const base::Status& lost = std::get<0>(ended);
+    spdlog::error("Giving up on the agent: {}", lost.message());
+    why = "agent_lost";
+    co_await runner_.StopAndRemove(std::chrono::seconds(config_.settings.kill_task_timeout_seconds));
+    co_await runner_.Release();
+  } else {
+    exit_status = std::get<1>(ended);
+    why = grace_over_ ? "shutdown_grace_over" : "lifecycle_over";
   }
   GlobalTimeline().Record(timeline_event::kExecutorExiting, Fields{{"exit_status", exit_status}, {"why", why}});
   co_return exit_status;
+}
+
+// The agent session stays up meanwhile, so that a task cut short by the
+// agent's shutdown grace period still gets its terminal update, sent before
+// the removal: the agent's SIGKILL may come before the removal is done.
+asio::awaitable<int> Executor::LifecycleWithinGrace() {
+  auto ended = co_await (Lifecycle() || SelfDestructTimer());
+  if (ended.index() == 0) co_return std::get<0>(ended);
+  spdlog::error("The agent's shutdown grace period is nearly over; removing the container and exiting");
+  grace_over_ = true;
+  const std::string uuid =
+      runner_.FinishCutShort("the agent's shutdown grace period ran out before the container stopped; removing it");
+  co_await runner_.StopAndRemove(0s);
+  co_await runner_.Release();
+  if (!uuid.empty()) {
+    const base::Deadline grace_end = self_destruct_at_.value_or(base::Clock::now()) + kSelfDestructMargin;
+    co_await agent_.WaitAcknowledged(uuid, grace_end);
+  }
+  co_return 1;
 }
 
 asio::awaitable<int> Executor::Lifecycle() {

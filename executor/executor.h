@@ -43,6 +43,7 @@ class Executor {
 
  private:
   boost::asio::awaitable<int> Lifecycle();
+  boost::asio::awaitable<int> LifecycleWithinGrace();
   boost::asio::awaitable<void> SelfDestructTimer();
   void OnEvent(const mesos::Event& event);
   void OnSignal(int signal);
@@ -62,6 +63,7 @@ class Executor {
   bool stop_before_launch_ = false;
   std::optional<base::Deadline> self_destruct_at_;
   base::AsyncEvent self_destruct_armed_;
+  bool grace_over_ = false;  // the shutdown grace period ran out before the lifecycle ended
 };
 
 }  // namespace executor

@@ -29,6 +29,9 @@ namespace {
 // A wait on the container broke (dockerd restarted, socket gone): how long
 // we keep trying to find out what became of the container.
 constexpr auto kReattachLimit = 2min;
+// Docker unreachable when the container is to be removed: how long the
+// removal is retried (a daemon restart takes seconds).
+constexpr auto kRemoveRetryLimit = 30s;
 // A stop or kill that did not take: when to insist with SIGKILL.
 constexpr auto kKillRetryInterval = 10s;
 // How long after the start the executor counts as settled: the RUNNING
@@ -53,6 +56,10 @@ int64_t UnixNanos(std::chrono::system_clock::time_point time) {
 int64_t Millis(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 
 std::string ShortId(const std::string& id) { return id.substr(0, 12); }
+
+std::string JoinNotes(const std::string& first, const std::string& second) {
+  return first.empty() ? second : first + "; " + second;
+}
 
 std::string Seconds(std::chrono::nanoseconds d) {
   return fmt::format("{:.3g}s", std::chrono::duration<double>(d).count());
@@ -98,7 +105,19 @@ void TaskRunner::ReportHealth(bool healthy, const std::string& message) {
 TaskRunner::Finished TaskRunner::Finish(TaskStatus status) {
   if (const std::string notes = Notes(); !notes.empty()) status.message += " [" + notes + "]";
   std::string uuid = Send(status);
+  finished_ = true;
   return Finished{std::move(status), std::move(uuid)};
+}
+
+std::string TaskRunner::FinishCutShort(const std::string& why) {
+  if (finished_ || task_id_.empty()) return "";
+  TaskStatus status{task_id_, TaskState::kFailed, mesos::Reason::kNone, why};
+  if (kill_) {
+    status.state = TerminalStateFor(kill_->cause);
+    status.message = (status.state == TaskState::kKilled ? "Task killed after " : "Task stopped after ") +
+                     DescribeKill(*kill_) + "; " + why;
+  }
+  return Finish(std::move(status)).update_uuid;
 }
 
 void TaskRunner::RequestKill(KillRequest request) {
@@ -262,6 +281,11 @@ asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer
   const base::Status image = co_await EnsureImage(plan, preparation.registry_auth);
   if (!image.ok()) co_return image;
   docker_events_since_nano_ = UnixNanos(std::chrono::system_clock::now());
+  // Docker completes a create it has received even when the client hangs
+  // up, possibly after an abort's removal by name has found nothing: so a
+  // kill waits for the create (bounded by the Docker timeout), and the
+  // abort then removes what it made.
+  co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
   base::Result<std::string> id = co_await docker_.Create(plan.config);
   if (!id.ok() && id.status().code() == base::StatusCode::kConflict) {
     // The name is derived from the task id: an earlier run of the same task
@@ -270,6 +294,8 @@ asio::awaitable<base::Result<TaskRunner::Container>> TaskRunner::LaunchContainer
     co_await RemoveContainer(container_name_);
     id = co_await docker_.Create(plan.config);
   }
+  co_await asio::this_coro::reset_cancellation_state();
+  if (kill_) co_return base::Status::Cancelled("the launch was aborted");
   if (!id.ok()) co_return id.status().Wrap("Failed to create the container");
   container_id_ = *id;
   SetLogContext(task_id_, container_id_);
@@ -396,7 +422,9 @@ asio::awaitable<void> TaskRunner::Release() {
 
 asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
   base::Result<docker::ExitStatus> waited = co_await container.waiter.Result();
-  const base::Deadline give_up = base::After(kReattachLimit);
+  // Counted from each break: a daemon restarted twice in a long task gets
+  // the full bound both times.
+  base::Deadline give_up = base::After(kReattachLimit);
   auto backoff = 500ms;
   for (;;) {
     if (waited.ok()) {
@@ -405,6 +433,18 @@ asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
       if (state.ok()) {
         exit.oom_killed = state->oom_killed;
         if (exit.docker_error.empty()) exit.docker_error = state->error;
+      }
+      // Only CleanUp() removes ours, after this: someone else did (docker rm -f
+      // marks the container for removal before it kills it).
+      if ((state.ok() && state->status == "removing") ||
+          (!state.ok() && state.status().code() == base::StatusCode::kNotFound)) {
+        exit.docker_error = JoinNotes(exit.docker_error, "the container was removed (not by the executor) while it ran");
+      } else if (!state.ok() && state.status().code() == base::StatusCode::kUnavailable) {
+        // A daemon shutting down without live-restore stops its containers,
+        // answers their waits, and is gone the moment after.
+        exit.docker_error = JoinNotes(exit.docker_error,
+                                      "the Docker daemon stopped answering as the container exited (a daemon "
+                                      "shutdown or restart stops containers)");
       }
       spdlog::info("Container {} exited with {}{}", ShortId(container.id), DescribeExitCode(exit.exit_code),
                    exit.oom_killed ? " (OOM killed)" : "");
@@ -416,8 +456,9 @@ asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
     // whether the container still runs and wait again, within a bound.
     spdlog::warn("Lost the wait on container {}: {}", ShortId(container.id), waited.status().message());
     if (base::Clock::now() >= give_up) {
-      co_return ContainerExit{-1, false, "no answer from Docker about container " + ShortId(container.id) +
-                                             " for " + Seconds(kReattachLimit) + ": " + waited.status().message(), true};
+      co_return ContainerExit{-1, false, "no answer from Docker about container " + ShortId(container.id) + " for " +
+                                             Seconds(kReattachLimit) + " (Docker daemon unreachable): " +
+                                             waited.status().message(), true};
     }
     co_await base::SleepUntil(base::After(backoff));
     backoff = std::min<std::chrono::milliseconds>(backoff * 2, 5s);
@@ -426,7 +467,12 @@ asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
       co_return ContainerExit{-1, false, "container " + ShortId(container.id) + " no longer exists", true};
     }
     if (state.ok() && !state->running) {
-      co_return ContainerExit{state->exit_code, state->oom_killed, state->error};
+      // Docker could not tell us as it happened: a daemon restart (without
+      // live-restore it stops containers) is the usual cause.
+      spdlog::warn("Container {} ended while Docker was out of reach", ShortId(container.id));
+      co_return ContainerExit{state->exit_code, state->oom_killed,
+                              JoinNotes(state->error, "it ended while the executor had lost contact with the Docker "
+                                                      "daemon (a daemon shutdown or restart, or no way to reach it)")};
     }
     if (!state.ok()) {
       waited = state.status();
@@ -440,6 +486,8 @@ asio::awaitable<ContainerExit> TaskRunner::WatchExit(Container& container) {
     }
     container.waiter = std::move(waiter).value();
     waited = co_await container.waiter.Result();
+    give_up = base::After(kReattachLimit);
+    backoff = 500ms;
   }
 }
 
@@ -502,6 +550,16 @@ void TaskRunner::NoteOurStop(std::string_view step, Fields fields) {
 
 asio::awaitable<void> TaskRunner::RemoveContainer(const std::string& name_or_id) {
   base::Status removed = co_await docker_.Remove(name_or_id, /*force=*/true, /*remove_volumes=*/true);
+  // Docker away for a moment (a daemon restart) must not leave the container behind.
+  const base::Deadline give_up = base::After(kRemoveRetryLimit);
+  auto backoff = 500ms;
+  while (removed.code() == base::StatusCode::kUnavailable && base::After(backoff) < give_up) {
+    spdlog::warn("Docker is unreachable ({}); trying again to remove container {} in {}", removed.message(),
+                 name_or_id.size() == 64 ? ShortId(name_or_id) : name_or_id, Seconds(backoff));
+    co_await base::SleepUntil(base::After(backoff));
+    backoff = std::min<std::chrono::milliseconds>(backoff * 2, 5s);
+    removed = co_await docker_.Remove(name_or_id, /*force=*/true, /*remove_volumes=*/true);
+  }
   if (removed.ok()) {
     spdlog::info("Removed container {}", name_or_id.size() == 64 ? ShortId(name_or_id) : name_or_id);
     GlobalTimeline().Record(timeline_event::kContainerRemoved, Fields{{"container", name_or_id}});

@@ -72,6 +72,11 @@ class TaskRunner : private TaskControl {
   // state, including a cancelled Run().
   boost::asio::awaitable<void> StopAndRemove(std::chrono::nanoseconds grace);
 
+  // For a task cut short before its own terminal update (the agent's
+  // shutdown grace period ran out mid-stop): sends that update now. Returns
+  // its uuid; empty when a terminal update was sent already or no task ran.
+  std::string FinishCutShort(const std::string& why);
+
   // Lets every extension release what it holds (leases, tokens). Called on
   // every way out; runs each extension's Release() once.
   boost::asio::awaitable<void> Release();
@@ -128,6 +133,7 @@ class TaskRunner : private TaskControl {
   std::string container_name_;
   std::string container_id_;
   bool launched_ = false;
+  bool finished_ = false;  // the terminal update was sent
   bool task_killing_capability_ = false;
   std::optional<std::chrono::nanoseconds> task_kill_grace_;
 

@@ -135,6 +135,8 @@ struct FakeVault::State {
   bool sealed = false;
   bool deny_all = false;
   bool silent = false;
+  bool reset_all = false;
+  bool garbage = false;
   std::vector<Failure> failures;
 
   std::vector<VaultCall> calls;
@@ -473,10 +475,16 @@ struct FakeVault::State {
     Answer answer;
     auto failure = std::find_if(failures.begin(), failures.end(),
                                 [&](const Failure& f) { return f.count > 0 && effective.starts_with(f.prefix); });
-    if (silent) {
+    if (silent || reset_all || garbage) {
       calls.push_back(call);
       changed.Notify();
-      exchange.Hold();
+      if (silent) {
+        exchange.Hold();
+      } else if (reset_all) {
+        exchange.Reset();
+      } else {
+        exchange.Reply(200, "<html>502 Bad Gateway</html>\n{\"data\":", {{"Content-Type", "application/json"}});
+      }
       return;
     }
     if (!target.starts_with("/v1/")) {
@@ -565,6 +573,8 @@ void FakeVault::AddAwsRole(std::string role, AwsRoleOptions options) { state_->a
 void FakeVault::SetSealed(bool sealed) { state_->sealed = sealed; }
 void FakeVault::SetDenyAll(bool deny) { state_->deny_all = deny; }
 void FakeVault::SetSilent(bool silent) { state_->silent = silent; }
+void FakeVault::SetResetAll(bool reset) { state_->reset_all = reset; }
+void FakeVault::SetGarbage(bool garbage) { state_->garbage = garbage; }
 
 void FakeVault::FailNext(unsigned status, int count, std::string path_prefix) {
   state_->failures.push_back(Failure{status, count, std::move(path_prefix)});

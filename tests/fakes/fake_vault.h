@@ -97,6 +97,8 @@ class FakeVault {
   // The next `count` requests whose path starts with `path_prefix` get `status`.
   void FailNext(unsigned status, int count = 1, std::string path_prefix = "");
   void SetSilent(bool silent);  // requests are read but never answered
+  void SetResetAll(bool reset);  // requests are read, then the connection is reset (RST), unanswered
+  void SetGarbage(bool garbage);  // 200 with a body that is not JSON, for everything
 
   // --- Observation ------------------------------------------------------
   const std::vector<VaultCall>& calls() const;
