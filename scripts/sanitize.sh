@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 case "${1:-}" in
-  full) ctest_selection=() ;;
-  unit) ctest_selection=(-L unit) ;;
+  full) ctest_selection=() build_target=all ;;
+  unit) ctest_selection=(-L unit) build_target=unit_tests ;;
   *) echo "usage: $0 full|unit" >&2; exit 2 ;;
 esac
 
@@ -34,7 +34,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86"
 
 # gtest_discover_tests runs the sanitized test binaries at build time, so
 # the options above are already in force here.
-cmake --build "$build" -j "$jobs"
+cmake --build "$build" -j "$jobs" --target "$build_target"
 
 status=0
 ctest --test-dir "$build" "${ctest_selection[@]}" --output-on-failure -j "$jobs" --timeout 600 || status=$?
