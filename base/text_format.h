@@ -1,6 +1,6 @@
-// Text the executor writes in several places: UTC timestamps and JSON
-// string literals built by hand (log lines, relayed lines), where a JSON
-// library would cost a tree per line.
+// Text the executor writes in several places: UTC timestamps, JSON string
+// literals built by hand (log lines, relayed lines), where a JSON library
+// would cost a tree per line, and percent-encoded URL parts.
 #pragma once
 
 #include <chrono>
@@ -30,5 +30,9 @@ enum class JsonEscaping {
 // words may be any bytes: a byte that is not UTF-8 becomes \ufffd, so the
 // result always parses.
 void AppendJsonString(std::string& out, std::string_view text, JsonEscaping escaping);
+
+// Percent-encodes every byte but RFC 3986's unreserved characters
+// (ALPHA DIGIT - . _ ~) and those in `keep`, for a URL's path or query.
+std::string PercentEncode(std::string_view text, std::string_view keep = "");
 
 }  // namespace base

@@ -4,9 +4,9 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
+#include "base/text_format.h"
 #include "docker/api_error.h"
 #include "docker/create_request.h"
 
@@ -21,26 +21,8 @@ constexpr std::size_t kMaxWaitBody = 64 * 1024;
 // Events carry every label of the container among their attributes.
 constexpr std::size_t kMaxEventLine = 1024 * 1024;
 
-// Percent-encodes all but unreserved characters and `keep`.
-std::string Escape(std::string_view text, std::string_view keep = "") {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' ||
-        keep.find(c) != std::string_view::npos) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
-
 std::string ContainerPath(std::string_view id, std::string_view rest) {
-  return "/containers/" + Escape(id) + std::string(rest);
+  return "/containers/" + base::PercentEncode(id) + std::string(rest);
 }
 
 net::Request NewRequest(http::verb method, std::string target) {
@@ -209,7 +191,7 @@ asio::awaitable<base::Result<Client::Stream>> Client::Open(net::Request request,
 
 asio::awaitable<base::Result<ImageInfo>> Client::InspectImage(std::string image) {
   const std::string step = "inspect image " + image;
-  net::Request request = NewRequest(http::verb::get, "/images/" + Escape(image, ":/@") + "/json");
+  net::Request request = NewRequest(http::verb::get, "/images/" + base::PercentEncode(image, ":/@") + "/json");
   base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 200);
   co_return ParseWith(step, std::move(response), ParseImageInfo);
 }
@@ -219,8 +201,8 @@ asio::awaitable<base::Status> Client::PullOnce(const ImageReference& image,
                                                const PullProgressHandler& progress,
                                                base::Clock::duration stall_timeout) {
   net::Request request =
-      NewRequest(http::verb::post, "/images/create?fromImage=" + Escape(image.Repository()) +
-                                       "&tag=" + Escape(image.PullTag()));
+      NewRequest(http::verb::post, "/images/create?fromImage=" + base::PercentEncode(image.Repository()) +
+                                       "&tag=" + base::PercentEncode(image.PullTag()));
   request.headers.emplace_back("X-Registry-Auth", registry_auth);
   auto stalled = [&] {
     return base::Status::Timeout("stalled: nothing received for " +
@@ -296,7 +278,7 @@ asio::awaitable<base::Result<std::string>> Client::Create(ContainerConfig config
   // Docker accepts a body without Image and fails only at start.
   if (config.image.empty()) co_return base::Status::Invalid(step + ": no image given");
   net::Request request = NewRequest(http::verb::post, "/containers/create");
-  if (!config.name.empty()) request.target += "?name=" + Escape(config.name);
+  if (!config.name.empty()) request.target += "?name=" + base::PercentEncode(config.name);
   request.content_type = "application/json";
   request.body = boost::json::serialize(CreateRequestBody(config));
   base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 201);
@@ -336,7 +318,7 @@ asio::awaitable<base::Status> Client::Stop(std::string id, std::chrono::seconds 
 asio::awaitable<base::Status> Client::Kill(std::string id, std::string signal) {
   const std::string step = "kill container " + id + " with " + signal;
   net::Request request =
-      NewRequest(http::verb::post, ContainerPath(id, "/kill?signal=" + Escape(signal)));
+      NewRequest(http::verb::post, ContainerPath(id, "/kill?signal=" + base::PercentEncode(signal)));
   const base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 204);
   co_return response.status();
 }
@@ -408,7 +390,8 @@ asio::awaitable<base::Status> Client::Events(std::string id, int64_t since_unix_
   std::string nanos = std::to_string(since_unix_nano % 1'000'000'000);
   nanos.insert(0, 9 - nanos.size(), '0');
   const std::string since = std::to_string(since_unix_nano / 1'000'000'000) + "." + nanos;
-  net::Request request = NewRequest(http::verb::get, "/events?since=" + since + "&filters=" + Escape(filters));
+  net::Request request =
+      NewRequest(http::verb::get, "/events?since=" + since + "&filters=" + base::PercentEncode(filters));
   base::Result<Stream> stream = co_await Open(std::move(request), CallDeadline());
   if (!stream.ok()) co_return stream.status().Wrap(step);
   net::HttpConnection& connection = *stream->connection;
@@ -442,7 +425,7 @@ asio::awaitable<base::Result<std::vector<ContainerSummary>>> Client::ListContain
     boost::json::array values;
     for (std::string& label : labels) values.emplace_back(std::move(label));
     target += "&filters=" +
-              Escape(boost::json::serialize(boost::json::object{{"label", std::move(values)}}));
+              base::PercentEncode(boost::json::serialize(boost::json::object{{"label", std::move(values)}}));
   }
   net::Request request = NewRequest(http::verb::get, std::move(target));
   base::Result<net::Response> response = co_await Call(step, std::move(request), CallDeadline(), 200);

@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 
+#include "base/text_format.h"
 #include "net/http_client.h"
 #include "sidecar/service_instances.h"
 
@@ -21,23 +21,6 @@ constexpr std::size_t kMaxDrainBody = 64 * 1024;
 constexpr std::size_t kMaxInstancesBody = 4 * 1024 * 1024;
 
 bool IsSidecarStateTarget(std::string_view target) { return target == "/state.json" || target == "/api/state.json"; }
-
-// A path segment: everything but RFC 3986's unreserved characters escaped.
-std::string EscapePathSegment(std::string_view segment) {
-  constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string escaped;
-  for (const char c : segment) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-      escaped += c;
-    } else {
-      escaped += '%';
-      escaped += kHex[byte >> 4];
-      escaped += kHex[byte & 0xF];
-    }
-  }
-  return escaped;
-}
 
 }  // namespace
 
@@ -77,7 +60,7 @@ asio::awaitable<base::Status> Client::FetchOnce(StateDocumentReader& reader, bas
 asio::awaitable<base::Result<std::optional<int64_t>>> Client::FetchInstanceStatus(const ServiceKey& key,
                                                                                     base::Deadline deadline) {
   net::Request request;
-  request.target = "/api/services/" + EscapePathSegment(polled_name_) + ".json";
+  request.target = "/api/services/" + base::PercentEncode(polled_name_) + ".json";
   const base::Result<net::Response> response = co_await net::Fetch(url_.endpoint, request, deadline, kMaxInstancesBody);
   if (!response.ok()) co_return response.status();
   if (response->status != 200) co_return std::optional<int64_t>();
@@ -100,7 +83,7 @@ void Client::LearnName(const StateLookup& lookup, bool instances_missed) {
   }
   if (lookup.name != polled_name_) {
     spdlog::info("Sidecar lists this task as service '{}': polling {}/api/services/{}.json from now on",
-                 lookup.name, url_.endpoint.ToString(), EscapePathSegment(lookup.name));
+                 lookup.name, url_.endpoint.ToString(), base::PercentEncode(lookup.name));
     polled_name_ = lookup.name;
   }
 }

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "base/text_format.h"
+
 namespace vault {
 
 std::string CleanPath(std::string_view path) {
@@ -25,22 +27,6 @@ std::string CleanPath(std::string_view path) {
   return clean;
 }
 
-std::string EncodePath(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : path) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-                      std::string_view("-._~!$&'()*+,;=:@/").find(c) != std::string_view::npos;
-    if (keep) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    }
-  }
-  return out;
-}
+std::string EncodePath(std::string_view path) { return base::PercentEncode(path, "!$&'()*+,;=:@/"); }
 
 }  // namespace vault

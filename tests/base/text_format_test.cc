@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace base {
 namespace {
@@ -57,6 +58,24 @@ TEST(Utf8SequenceLength, AcceptsOnlyWellFormedSequences) {
   EXPECT_EQ(Utf8SequenceLength("\xED\xA0\x80"), 0u) << "surrogate";
   EXPECT_EQ(Utf8SequenceLength("\xF4\x90\x80\x80"), 0u) << "past U+10FFFF";
   EXPECT_EQ(Utf8SequenceLength("\xE2\x82"), 0u) << "cut";
+}
+
+TEST(PercentEncode, KeepsOnlyUnreservedCharactersAndTheOnesAsked) {
+  struct Case {
+    std::string text;
+    std::string keep;
+    std::string encoded;
+  };
+  const std::vector<Case> cases = {
+      {"AZaz09-._~", "", "AZaz09-._~"},
+      {"registry.example.com/team/web:1", "", "registry.example.com%2Fteam%2Fweb%3A1"},
+      {"registry.example.com/team/web:1", ":/@", "registry.example.com/team/web:1"},
+      {"a b+c%d", "", "a%20b%2Bc%25d"},
+      {"\xC3\xA9", "", "%C3%A9"},
+      {"secret/my app!", "!$&'()*+,;=:@/", "secret/my%20app!"},
+      {"", "", ""},
+  };
+  for (const Case& c : cases) EXPECT_EQ(PercentEncode(c.text, c.keep), c.encoded) << c.text;
 }
 
 }  // namespace
