@@ -5,12 +5,12 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <ctime>
 #include <deque>
 #include <map>
 
 #include "base/async_event.h"
+#include "tests/fakes/percent_decode.h"
 
 namespace fakes {
 
@@ -87,21 +87,6 @@ std::string GoIndented(const json::object& document) {
   std::string out;
   AppendGoIndented(document, 0, out);
   return out;
-}
-
-// A path segment as Go's router sees it: %XX decoded.
-std::string DecodePathSegment(std::string_view segment) {
-  std::string decoded;
-  for (std::size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] == '%' && i + 2 < segment.size() && std::isxdigit(static_cast<unsigned char>(segment[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(segment[i + 2]))) {
-      decoded += static_cast<char>(std::stoi(std::string(segment.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      decoded += segment[i];
-    }
-  }
-  return decoded;
 }
 
 const net::HeaderList kJson = {{"Content-Type", "application/json"}};
@@ -338,7 +323,7 @@ asio::awaitable<void> Handle(std::shared_ptr<State> state, net::ServerExchange& 
   std::optional<std::string> instances_name;
   if (!is_drain && path.size() > kDrainPrefix.size() + kInstancesSuffix.size() && path.starts_with(kDrainPrefix) &&
       path.ends_with(kInstancesSuffix)) {
-    std::string name = DecodePathSegment(
+    std::string name = PercentDecode(
         std::string_view(path).substr(kDrainPrefix.size(), path.size() - kDrainPrefix.size() - kInstancesSuffix.size()));
     if (name.find('/') == std::string::npos) instances_name = std::move(name);
   }

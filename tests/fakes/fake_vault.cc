@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "base/async_event.h"
+#include "tests/fakes/percent_decode.h"
 
 namespace fakes {
 
@@ -54,22 +55,6 @@ std::string Trim(std::string_view text, char c) {
   while (!text.empty() && text.front() == c) text.remove_prefix(1);
   while (!text.empty() && text.back() == c) text.remove_suffix(1);
   return std::string(text);
-}
-
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      unsigned value = 0;
-      if (std::sscanf(std::string(text.substr(i + 1, 2)).c_str(), "%2x", &value) == 1) {
-        out += static_cast<char>(value);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
 }
 
 std::string Errors(std::vector<std::string> messages) {
