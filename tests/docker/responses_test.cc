@@ -53,6 +53,22 @@ TEST(ParseContainerState, NumbersBeyondInt64ReadAsMissing) {
   EXPECT_EQ(state->exit_code, 0);
 }
 
+// Docker prefixes one '/' to a name; only that one goes, so a name that
+// never came from Docker ("//n", found by fuzz/docker_responses_fuzzer)
+// cannot pass for one of ours.
+TEST(ParseContainerState, RemovesOnlyDockersOneLeadingSlash) {
+  const auto name_of = [](std::string_view json_name) {
+    base::Result<ContainerState> state = ParseContainerState(R"({"Id":"x","Name":)" + std::string(json_name) + "}");
+    EXPECT_TRUE(state.ok());
+    return state.ok() ? state->name : std::string("<unreadable>");
+  };
+  EXPECT_EQ(name_of(R"("/mesos-1")"), "mesos-1");
+  EXPECT_EQ(name_of(R"("mesos-1")"), "mesos-1");
+  EXPECT_EQ(name_of(R"("//mesos-1")"), "/mesos-1");
+  EXPECT_EQ(name_of(R"("/")"), "");
+  EXPECT_EQ(name_of("17"), "");
+}
+
 TEST(ParseContainerState, RejectsSomethingThatIsNotJson) {
   EXPECT_FALSE(ParseContainerState("page not found").ok());
   EXPECT_FALSE(ParseContainerState("[]").ok());
