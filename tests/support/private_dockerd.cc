@@ -21,6 +21,7 @@
 #include <sstream>
 #include <vector>
 
+#include "base/child_process.h"
 #include "base/deadline.h"
 #include "net/http_client.h"
 
@@ -37,6 +38,8 @@ namespace {
 constexpr auto kReadyWithin = 60s;
 constexpr auto kExitWithin = 60s;
 constexpr auto kReadyPollInterval = 100ms;
+constexpr auto kImageLoadWithin = 120s;
+constexpr auto kCleanupWithin = 60s;
 
 int PidFd(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
@@ -72,13 +75,15 @@ bool WaitBlocking(pid_t pid, std::chrono::milliseconds within) {
   return waitpid(pid, nullptr, WNOHANG) == pid;
 }
 
-// A shell command run to its end (blocking); its exit status.
-int RunShell(const std::string& command, const std::string& log) {
+// A shell command run to its end, or killed (with its process group) after
+// `within`. Blocking: only for the destructor, which has no io_context.
+void RunShellBlocking(const std::string& command, const std::string& log, std::chrono::milliseconds within) {
   const pid_t pid = Spawn({"/bin/sh", "-c", command}, log);
-  if (pid < 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (pid < 0) return;
+  if (!WaitBlocking(pid, within)) {
+    kill(-pid, SIGKILL);
+    WaitBlocking(pid, 10s);
+  }
 }
 
 std::string ReadFile(const std::string& path) {
@@ -128,12 +133,31 @@ asio::awaitable<base::Status> PrivateDockerd::Start() {
     co_await base::SleepUntil(base::After(kReadyPollInterval));
   }
   if (!image_loaded_) {
-    const std::string load = "env -u DOCKER_HOST docker save " + options_.image + " | docker -H " + docker_host() +
-                             " load";
-    if (RunShell(load, directory_ + "/load.log") != 0) {
-      co_return base::Status::Failed("cannot load " + options_.image + ": " + ReadFile(directory_ + "/load.log"));
-    }
+    const base::Status loaded = co_await LoadImage();
+    if (!loaded.ok()) co_return loaded;
     image_loaded_ = true;
+  }
+  co_return base::Status::Ok();
+}
+
+// From the machine's daemon (the default socket: the child's environment
+// has no DOCKER_HOST) into this one.
+asio::awaitable<base::Status> PrivateDockerd::LoadImage() {
+  const std::string log = directory_ + "/load.log";
+  base::SpawnOptions load;
+  load.path = "/bin/sh";
+  load.args.push_back("-c");
+  load.args.push_back("docker save " + options_.image + " | docker -H " + docker_host() + " load");
+  load.environment.emplace_back("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+  load.stdout_file = log;
+  load.stderr_file = log;
+  const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  base::Result<std::unique_ptr<base::ChildProcess>> child = base::ChildProcess::Spawn(executor, load);
+  if (!child.ok()) co_return child.status();
+  const base::Result<base::ExitStatus> exit = co_await (*child)->WaitExit(base::After(kImageLoadWithin));
+  if (!exit.ok()) co_return base::Status::Timeout("loading " + options_.image + ": " + exit.status().message());
+  if (!exit->success()) {
+    co_return base::Status::Failed("cannot load " + options_.image + " (" + exit->ToString() + "): " + ReadFile(log));
   }
   co_return base::Status::Ok();
 }
@@ -188,7 +212,8 @@ PrivateDockerd::~PrivateDockerd() {
 
 void PrivateDockerd::RemoveContainersBlocking() {
   const std::string docker = "docker -H " + docker_host();
-  RunShell("ids=$(" + docker + " ps -aq); [ -z \"$ids\" ] || " + docker + " rm -f $ids", directory_ + "/cleanup.log");
+  RunShellBlocking("ids=$(" + docker + " ps -aq); [ -z \"$ids\" ] || " + docker + " rm -f $ids",
+                   directory_ + "/cleanup.log", kCleanupWithin);
 }
 
 void PrivateDockerd::KillCgroupProcesses() {

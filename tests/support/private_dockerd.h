@@ -54,6 +54,7 @@ class PrivateDockerd {
  private:
   // Reaps the daemon if it has exited; true when it is gone.
   bool Reaped();
+  boost::asio::awaitable<base::Status> LoadImage();
   void RemoveContainersBlocking();
   void KillCgroupProcesses();
   void KillProcessesUnderDirectory();
